@@ -1,0 +1,87 @@
+# Marquee: the one place that knows how to set things up.
+#   make run    development server with demo data on http://127.0.0.1:8000
+#   make test   lint, migration check and the whole test suite (browser tests included)
+#   make serve  production-like: DEBUG off, collectstatic, gunicorn
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve test lint format migrate demo browser clean
+
+help:
+	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
+	@echo "make test   - ruff, makemigrations --check and the whole pytest suite"
+	@echo "make serve  - production-like server (gunicorn, DEBUG off)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "Marquee needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
+	         "Run: make run PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+migrate: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Marquee is starting on  http://$(HOST):$(PORT)/"
+	@echo "  Admin (editors):        http://$(HOST):$(PORT)/admin/"
+	@echo "  Logins are listed above. Stop with Ctrl-C."
+	@echo ""
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: migrate
+	DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	  DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
+	  DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
+	  $(BIN)/gunicorn reviewsite.wsgi --bind $(HOST):$(PORT) --worker-class gthread \
+	    --workers $${WEB_CONCURRENCY:-3} --threads 4 --access-logfile -
+
+# Browser tests need Chromium: install Debian's when we can; CI=true fails without it.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif [ "$$CI" = true ]; then \
+	  echo "ERROR: $(CHROMIUM) is missing and cannot be installed; CI must run the browser tests."; exit 1; \
+	else \
+	  echo ""; echo "!!!!! $(CHROMIUM) is missing: BROWSER TESTS WILL BE SKIPPED (apt-get install chromium) !!!!!"; echo ""; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(VENV)/.installed-dev browser lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache tests/browser/screenshots

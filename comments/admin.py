@@ -1,0 +1,1 @@
+"""Admin for comments: the moderation queue."""

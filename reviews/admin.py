@@ -1,0 +1,1 @@
+"""Admin for films, people, critics and reviews."""

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reviews:genre-detail", args=[self.slug])
+
+
+class Person(models.Model):
+    """Someone who worked on a film: director, writer, cast or crew."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    photo = models.ImageField(upload_to="people/", blank=True)
+    bio = models.TextField(blank=True)
+    known_for = models.CharField(
+        "known for", max_length=200, blank=True, help_text="Title of a film this person is known for."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reviews:person-detail", args=[self.slug])
+
+
+class Film(models.Model):
+    class Rating(models.TextChoices):
+        G = "G", "G"
+        PG = "PG", "PG"
+        PG_13 = "PG-13", "PG-13"
+        R = "R", "R"
+        NC_17 = "NC-17", "NC-17"
+        NOT_RATED = "NR", "Not Rated"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    year = models.PositiveSmallIntegerField()
+    release_date = models.DateField(null=True, blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField("runtime (minutes)", null=True, blank=True)
+    synopsis = models.TextField("the story", blank=True)
+    mpaa_rating = models.CharField("MPAA rating", max_length=5, choices=Rating, default=Rating.NOT_RATED)
+    mpaa_reason = models.CharField(
+        "rating reason", max_length=300, blank=True, help_text='For example "for some sexuality and nudity".'
+    )
+    genres = models.ManyToManyField(Genre, related_name="films", blank=True)
+    poster = models.ImageField(upload_to="posters/", blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    language = models.CharField(max_length=80, blank=True)
+    people = models.ManyToManyField(Person, through="Credit", related_name="films")
+
+    class Meta:
+        ordering = ["title", "year"]
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("reviews:film-detail", args=[self.slug])
+
+
+class CreditQuerySet(models.QuerySet):
+    def directors(self):
+        return self.filter(role=Credit.Role.DIRECTOR)
+
+    def cast(self):
+        return self.filter(role=Credit.Role.CAST)
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        WRITER = "writer", "Writer"
+        CAST = "cast", "Cast"
+        PRODUCER = "producer", "Producer"
+        CINEMATOGRAPHER = "cinematographer", "Cinematographer"
+        EDITOR = "editor", "Editor"
+        COMPOSER = "composer", "Composer"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=20, choices=Role)
+    character_name = models.CharField(max_length=200, blank=True)
+    billing_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "billing_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["film", "person", "role", "character_name"], name="unique_credit")
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()} – {self.film}"
+
+
+class Critic(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="critic"
+    )
+    title = models.CharField(max_length=120, help_text='For example "Head film critic".')
+    tenure_from = models.PositiveSmallIntegerField("critic since (year)", null=True, blank=True)
+    tenure_until = models.PositiveSmallIntegerField("until (year)", null=True, blank=True)
+    bio = models.TextField(blank=True)
+    headshot = models.ImageField(upload_to="critics/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reviews:critic-detail", args=[self.slug])
+
+
+class Book(models.Model):
+    critic = models.ForeignKey(Critic, on_delete=models.CASCADE, related_name="books")
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "year", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        """Visible to the public: published status and a publish date not in the future."""
+        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Review.Status.DRAFT)
+
+    def scheduled(self):
+        return self.filter(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_listing(self):
+        """What list pages need, in a fixed number of queries."""
+        return self.select_related("film", "critic").prefetch_related("film__genres")
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="reviews")
+    critic = models.ForeignKey(Critic, on_delete=models.PROTECT, related_name="reviews")
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    lowdown = models.CharField("the lowdown", max_length=300, help_text="One-line verdict.")
+    stars = models.DecimalField(
+        "star rating",
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="0 to 5 in halves; leave empty for no rating.",
+    )
+    body = models.TextField(help_text="Markdown. Wrap plot reveals in a spoiler block.")
+    body_html = models.TextField(editable=False, blank=True)
+    has_spoilers = models.BooleanField(default=False, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish date", default=timezone.now, help_text="A future date schedules the review."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    comments_open = models.BooleanField(default=True)
+    comments_close_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: the site default after publishing."
+    )
+    # Denormalised for the thread's read path; written in the same transaction as the comment.
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    thread_version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["film", "critic"], name="one_review_per_film_and_critic"),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | (Q(stars__gte=0) & Q(stars__lte=5)),
+                name="stars_between_0_and_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("reviews:review-detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def bump_thread(self, *, count_delta=0):
+        """Record that the visible thread changed. Call inside the comment's transaction."""
+        Review.objects.filter(pk=self.pk).update(
+            thread_version=F("thread_version") + 1,
+            approved_comment_count=F("approved_comment_count") + count_delta,
+        )

@@ -1,0 +1,72 @@
+"""The one HTML sanitiser policy, shared by review bodies and comments.
+
+Markup is rendered on save and passed through here as the last step, so what is
+stored in ``*_html`` columns is always safe to mark safe in templates.
+"""
+
+import bleach
+
+# Review bodies (Markdown written by critics).
+REVIEW_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "em",
+        "strong",
+        "i",
+        "b",
+        "a",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h2",
+        "h3",
+        "h4",
+        "hr",
+        "details",
+        "summary",
+        "div",
+        "span",
+        "cite",
+        "q",
+    }
+)
+REVIEW_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "div": ["class"],
+    "span": ["class"],
+    "details": ["class", "open"],
+    "summary": ["class"],
+    "blockquote": ["class"],
+}
+
+# Reader comments: stricter; no headings, no arbitrary classes beyond ours.
+COMMENT_TAGS = frozenset(
+    {"p", "br", "strong", "em", "a", "blockquote", "cite", "footer", "details", "summary", "span"}
+)
+COMMENT_ATTRIBUTES = {
+    "a": ["href", "rel", "class"],
+    "blockquote": ["class", "data-quote-id"],
+    "cite": ["class"],
+    "footer": ["class"],
+    "details": ["class", "open"],
+    "summary": ["class"],
+    "span": ["class"],
+}
+
+PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def clean_review_html(html: str) -> str:
+    return bleach.clean(html, tags=REVIEW_TAGS, attributes=REVIEW_ATTRIBUTES, protocols=PROTOCOLS, strip=True)
+
+
+def clean_comment_html(html: str) -> str:
+    return bleach.clean(
+        html,
+        tags=COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        protocols=frozenset({"http", "https"}),
+        strip=True,
+    )

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import TemplateView
+from django.views.static import serve
+
+from . import views
+
+handler400 = "reviewsite.views.bad_request"
+handler403 = "reviewsite.views.permission_denied"
+handler404 = "reviewsite.views.page_not_found"
+handler500 = "reviewsite.views.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -1,0 +1,130 @@
+"""Real-browser tests: Playwright driving the system Chromium against `live_server`.
+
+Every test here is marked `browser`. `make test` makes sure /usr/bin/chromium exists
+(and fails with CI=true when it cannot); run alone with `pytest tests/browser`.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("MARQUEE_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+# the test itself (factories, assertions) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests (apt-get install chromium).")
+        pytest.skip(f"BROWSER TESTS SKIPPED: {CHROMIUM} not found (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """JavaScript console errors and failed requests for the page's own assets."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.errors = []
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console error: {message.text}")
+
+    def on_page_error(self, error):
+        self.errors.append(f"uncaught exception: {error}")
+
+    def on_request_failed(self, request):
+        if request.url.startswith(self.base_url):
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
+
+    def on_response(self, response):
+        request = response.request
+        is_asset = request.resource_type in {"stylesheet", "script", "image", "font"}
+        if is_asset and response.url.startswith(self.base_url) and response.status >= 400:
+            self.errors.append(f"asset {response.status}: {response.url}")
+
+
+def _new_page(browser, live_server, request, *, javascript=True):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = PageProblems(live_server.url)
+    page.on("console", problems.on_console)
+    page.on("pageerror", problems.on_page_error)
+    page.on("requestfailed", problems.on_request_failed)
+    page.on("response", problems.on_response)
+    page.problems = problems
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A page with JavaScript on; the test fails on any console error or failed asset."""
+    context, page = _new_page(browser, live_server, request)
+    yield page
+    _finish(page, context, request)
+
+
+@pytest.fixture
+def page_no_js(browser, live_server, request):
+    """The same, with JavaScript off: every journey must work this way too."""
+    context, page = _new_page(browser, live_server, request, javascript=False)
+    yield page
+    _finish(page, context, request)
+
+
+def _finish(page, context, request):
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        save_screenshot(page, request.node.name)
+    problems = list(page.problems.errors)
+    context.close()
+    if problems and not failed:
+        pytest.fail("Page problems:\n" + "\n".join(problems))
+
+
+def save_screenshot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
