@@ -15,3 +15,7 @@ class User(AbstractUser):
     @property
     def public_name(self):
         return self.display_name or self.username
+
+    def has_verified_email(self):
+        """Accounts may comment only once allauth has verified an address."""
+        return self.emailaddress_set.filter(verified=True).exists()

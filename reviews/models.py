@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -197,6 +199,7 @@ class Review(models.Model):
     # Denormalised for the thread's read path; written in the same transaction as the comment.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
     thread_version = models.PositiveIntegerField(default=0, editable=False)
+    thread_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -221,9 +224,19 @@ class Review(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    @property
+    def comments_close_date(self):
+        if self.comments_close_at:
+            return self.comments_close_at
+        return self.published_at + timedelta(days=settings.MARQUEE_COMMENTS_CLOSE_AFTER_DAYS)
+
+    def comments_are_open(self, now=None):
+        return self.comments_open and (now or timezone.now()) < self.comments_close_date
+
     def bump_thread(self, *, count_delta=0):
         """Record that the visible thread changed. Call inside the comment's transaction."""
         Review.objects.filter(pk=self.pk).update(
             thread_version=F("thread_version") + 1,
             approved_comment_count=F("approved_comment_count") + count_delta,
+            thread_changed_at=timezone.now(),
         )

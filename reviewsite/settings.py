@@ -228,6 +228,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Site -----------------------------------------------------------------
 MARQUEE_SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Marquee")
+# Comments close this many days after a review is published (a review can set its own date).
+MARQUEE_COMMENTS_CLOSE_AFTER_DAYS = env_int("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("comments/", include("comments.urls")),
+    path("members/", include("accounts.urls")),
+    path("", include("reviews.urls")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
 

@@ -1,7 +1,12 @@
 """factory_boy factories for every model. Apps' issues add theirs here."""
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
 
 DEFAULT_PASSWORD = "a-long-test-password-1"
 
@@ -25,3 +30,96 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class EditorFactory(UserFactory):
     is_staff = True
+
+
+class VerifiedUserFactory(UserFactory):
+    """An account with a verified e-mail address: allowed to comment."""
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class GenreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Genre"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Genre {n}")
+    slug = factory.LazyAttribute(lambda g: slugify(g.name))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Person"
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+
+
+class FilmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Film"
+
+    title = factory.Sequence(lambda n: f"Film number {n}")
+    slug = factory.LazyAttribute(lambda f: slugify(f.title))
+    year = 2024
+    release_date = datetime.date(2024, 5, 17)
+    runtime_minutes = 112
+    synopsis = "A projectionist finds a reel nobody remembers shooting."
+    mpaa_rating = "PG-13"
+    mpaa_reason = "for some language"
+
+
+class CreditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Credit"
+
+    film = factory.SubFactory(FilmFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "cast"
+    billing_order = factory.Sequence(int)
+
+
+class CriticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Critic"
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"critic-{n}")
+    title = "Film critic"
+    tenure_from = 2011
+    bio = "Has reviewed films for the weekly since the video-store days."
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Review"
+
+    film = factory.SubFactory(FilmFactory)
+    critic = factory.SubFactory(CriticFactory)
+    headline = factory.Sequence(lambda n: f"A headline for review {n}")
+    slug = factory.Sequence(lambda n: f"review-{n}")
+    lowdown = "Worth the ticket."
+    stars = Decimal("3.5")
+    body = "A first paragraph.\n\nA second paragraph."
+    status = "published"
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A guest's approved top-level comment. Pass `parent=` for a reply, `author=` for an account."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    review = factory.SubFactory(ReviewFactory)
+    guest_name = factory.Faker("first_name")
+    guest_email = factory.LazyAttribute(lambda c: f"{c.guest_name.lower()}@guest.example")
+    body = "I saw it twice and liked it more the second time."
+    status = "approved"
