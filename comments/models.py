@@ -88,6 +88,9 @@ class Comment(models.Model):
             return self.author.public_name
         return self.guest_name
 
+    def rerender_quoters(self):
+        """Re-render comments that quote this one (its visibility changed). Comments issue fills this."""
+
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED

@@ -60,6 +60,7 @@ def _set_status(comment, status):
     now_visible = comment.is_visible
     if was_visible != now_visible:
         comment.review.bump_thread(count_delta=1 if now_visible else -1)
+        comment.rerender_quoters()
     else:
         comment.review.bump_thread()
 
