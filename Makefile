@@ -49,15 +49,18 @@ run: demo
 	@echo ""
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-serve: migrate
-	DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production}" \
-	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
-	  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
-	  DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
-	  DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
-	  $(BIN)/gunicorn reviewsite.wsgi --bind $(HOST):$(PORT) --worker-class gthread \
-	    --workers $${WEB_CONCURRENCY:-3} --threads 4 --access-logfile -
+# Production-like, over plain http on this machine: DEBUG off, hashed static files, gunicorn.
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 \
+  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-only}" \
+  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+  DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
+  DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}"
+
+serve: demo
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(BIN)/gunicorn reviewsite.wsgi --bind $(HOST):$(PORT) --worker-class gthread \
+	  --workers $${WEB_CONCURRENCY:-3} --threads 4 --access-logfile -
 
 # Browser tests need Chromium: install Debian's when we can; CI=true fails without it.
 browser:
