@@ -1,6 +1,12 @@
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Review
 
@@ -94,3 +100,309 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+
+# --- Moderation (comments, part 2) ------------------------------------------------------
+# Everything below supports comments/moderation.py: bans, word lists, the audit trail,
+# readers' reports, edit revisions and the duplicate guard. Moderation never deletes a comment.
+
+
+class Rejection(models.TextChoices):
+    """Why an editor rejected a comment (shown to its author)."""
+
+    OFF_TOPIC = "off_topic", "Off-topic"
+    INCIVILITY = "incivility", "Incivility"
+    PERSONAL_ATTACK = "personal_attack", "Personal attack"
+    SPAM = "spam", "Spam"
+    OTHER = "other", "Other"
+
+
+class HeldFor(models.TextChoices):
+    """Machine-readable reasons stored in `Comment.held_for` (shown to editors)."""
+
+    TAMPER = "tamper", "Form tampered or expired"
+    HONEYPOT = "honeypot", "Honeypot filled"
+    DISALLOWED_WORD = "disallowed_word", "Disallowed word"
+    WATCH_WORD = "watch_word", "Watch word"
+    LINKS = "links", "Too many links"
+    NEW_COMMENTER = "new_commenter", "New commenter"
+    UNVERIFIED_EMAIL = "unverified_email", "Guest e-mail not verified"
+    REPORTED = "reported", "Reported by readers"
+    AUTHOR_DELETED = "author_deleted", "Deleted by its author"
+    BANNED = "banned", "Author banned"
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def matching(self, *, user=None, email="", ip_address=None, now=None):
+        """Active bans that cover this account, e-mail address or IP address (newest first)."""
+        condition = Q(pk__in=[])
+        if user is not None and user.pk:
+            condition |= Q(user=user)
+        emails = {e.strip().lower() for e in (email, getattr(user, "email", "")) if e and e.strip()}
+        for address in emails:
+            condition |= Q(email__iexact=address)
+        bans = list(self.active(now).filter(condition).order_by("-created_at"))
+        if ip_address:
+            try:
+                ip = ipaddress.ip_address(ip_address)
+            except ValueError:
+                ip = None
+            if ip is not None:
+                for ban in self.active(now).exclude(ip_network="").order_by("-created_at"):
+                    network = ban.network
+                    if network is not None and ip.version == network.version and ip in network:
+                        bans.append(ban)
+        # Permanent bans first, then the one that lasts longest.
+        bans.sort(
+            key=lambda b: (b.expires_at is not None, -(b.expires_at.timestamp() if b.expires_at else 0))
+        )
+        return bans
+
+
+class Ban(models.Model):
+    """Stops an account, an e-mail address or an IP address / CIDR range from commenting."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", "By an editor"
+        SUSPENSION = "suspension", "Automatic suspension (strikes)"
+        PERMANENT = "permanent", "Automatic permanent ban (strikes)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comment_bans",
+        verbose_name="account",
+    )
+    email = models.EmailField("e-mail address", blank=True)
+    ip_network = models.CharField(
+        "IP address or CIDR range",
+        max_length=49,
+        blank=True,
+        help_text="For example 203.0.113.7 or 203.0.113.0/24.",
+    )
+    reason = models.CharField(max_length=200, help_text="Shown to the author when they try to post.")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.MANUAL)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: permanent.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="Empty: the system (strike ladder).",
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="ban_expiry_idx")]
+
+    def __str__(self):
+        target = self.user or self.email or self.ip_network
+        return f"Ban on {target}" + (f" until {self.expires_at:%Y-%m-%d %H:%M}" if self.expires_at else "")
+
+    def clean(self):
+        if not (self.user_id or self.email or self.ip_network):
+            raise ValidationError(
+                "Ban an account, an e-mail address or an IP address (at least one).", code="empty"
+            )
+        if self.ip_network:
+            try:
+                self.ip_network = str(ipaddress.ip_network(self.ip_network.strip(), strict=False))
+            except ValueError:
+                raise ValidationError(
+                    {"ip_network": "Enter an IP address or a CIDR range such as 203.0.113.0/24."},
+                    code="invalid",
+                ) from None
+        self.email = self.email.strip().lower()
+
+    @property
+    def network(self):
+        try:
+            return ipaddress.ip_network(self.ip_network, strict=False) if self.ip_network else None
+        except ValueError:
+            return None
+
+    @property
+    def is_active(self):
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+    @property
+    def is_permanent(self):
+        return self.expires_at is None
+
+
+class WordListEntry(models.Model):
+    """A word or phrase editors list: disallowed (stored as spam) or watched (held)."""
+
+    class Kind(models.TextChoices):
+        DISALLOWED = "disallowed", "Disallowed (spam)"
+        WATCH = "watch", "Watch (hold for review)"
+
+    phrase = models.CharField(max_length=100, help_text="Matched as whole words, ignoring case.")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.WATCH)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+        verbose_name = "word list entry"
+        verbose_name_plural = "word list"
+        constraints = [models.UniqueConstraint(Lower("phrase"), name="unique_word_list_phrase")]
+
+    def __str__(self):
+        return f"{self.phrase} ({self.get_kind_display()})"
+
+
+class ModerationAction(models.Model):
+    """The audit trail: every moderation decision, by an editor or by the system (actor empty)."""
+
+    class Kind(models.TextChoices):
+        HELD = "held", "Held by the pipeline"
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        SPAM = "spam", "Marked as spam"
+        RESTORE = "restore", "Restored"
+        REMOVE = "remove", "Removed"
+        BAN = "ban", "Author banned"
+        SUSPEND = "suspend", "Author suspended (strikes)"
+        REFUSED = "refused", "Post by a banned author refused"
+        REPORTED = "reported", "Sent back to the queue by reports"
+        DISMISS_REPORTS = "dismiss_reports", "Reports dismissed"
+        AUTHOR_EDIT = "author_edit", "Edited by its author"
+        AUTHOR_DELETE = "author_delete", "Deleted by its author"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_actions"
+    )
+    ban = models.ForeignKey(Ban, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the system.",
+    )
+    action = models.CharField(max_length=20, choices=Kind)
+    reason = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "moderation action"
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_name(self):
+        return self.actor.get_username() if self.actor_id else "system"
+
+    @property
+    def reason_display(self):
+        return Rejection(self.reason).label if self.reason in Rejection.values else self.reason
+
+
+class Report(models.Model):
+    """A signed-in reader's report of a comment: one per reader and comment."""
+
+    class Reason(models.TextChoices):
+        INCIVILITY = "incivility", "Incivility"
+        SPAM = "spam", "Spam"
+        SPOILER = "spoiler", "Spoiler without a spoiler tag"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        OTHER = "other", "Other"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=12, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class CommentRevision(models.Model):
+    """The text of a comment before its author edited it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField(help_text="When this text was first posted or last edited.")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"Revision of comment {self.comment_id} replaced {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class CommentFingerprint(models.Model):
+    """Duplicate guard: author + review + normalised text + day, unique, inserted with the comment.
+
+    The unique constraint is what keeps "exactly one row" when two identical posts race.
+    """
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="fingerprint")
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.key
+
+
+class VerifiedGuestEmail(models.Model):
+    """A guest e-mail address whose owner followed the confirmation link."""
+
+    email = models.EmailField(unique=True, help_text="Stored lower-case.")
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "verified guest e-mail"
+
+    def __str__(self):
+        return self.email
+
+
+class SentNotification(models.Model):
+    """One row per notification sent about a comment, so none goes out twice."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to the parent's author"
+        HELD = "held", "Held: to editors"
+        APPROVED = "approved", "Approved: to the author"
+        REJECTED = "rejected", "Rejected: to the author"
+        GUEST_RECEIPT = "guest_receipt", "Guest receipt with links"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "kind"], name="one_notification_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind} for comment {self.comment_id}"
