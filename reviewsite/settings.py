@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
+    "django_tasks_db",
     "reviewsite",
     "accounts",
     "reviews",
@@ -208,7 +209,15 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # --- Tasks (django-tasks backport of Django's tasks API) ------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# "immediate" (the default: development and tests) runs a task in the request that enqueued
+# it, after commit; "database" stores it for `manage.py db_worker` (django-tasks-db) in production.
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured("DJANGO_TASKS_BACKEND must be 'immediate' or 'database'.")
 
 # --- Security -------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
@@ -230,6 +239,27 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MARQUEE_SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Marquee")
 # Comments close this many days after a review is published (a review can set its own date).
 MARQUEE_COMMENTS_CLOSE_AFTER_DAYS = env_int("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", 30)
+# Absolute links in e-mail (notifications, confirmation and unsubscribe links).
+MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Comment moderation (comments/moderation.py) ----------------------------
+MARQUEE_MODERATION_FLOOD_SECONDS = 15  # one comment per account / e-mail / IP in this window
+MARQUEE_MODERATION_GUEST_IP_PER_HOUR = 10
+MARQUEE_MODERATION_ACCOUNT_PER_HOUR = 30
+MARQUEE_MODERATION_DUPLICATE_HOURS = 24
+MARQUEE_MODERATION_MAX_LINKS = 2  # more links than this: held
+MARQUEE_MODERATION_KNOWN_AFTER_APPROVED = 1  # approved comments before one skips the queue
+MARQUEE_MODERATION_STRIKES_ENABLED = env_bool("DJANGO_MODERATION_STRIKES", True)
+MARQUEE_MODERATION_STRIKES = 3  # rejections within the window before a suspension
+MARQUEE_MODERATION_STRIKE_WINDOW_DAYS = 30
+MARQUEE_MODERATION_SUSPENSION_DAYS = 7
+MARQUEE_MODERATION_REPORT_THRESHOLD = 3  # distinct readers' reports send a comment back to the queue
+MARQUEE_MODERATION_EDIT_MINUTES = 15  # authors may edit their comment this long
+MARQUEE_MODERATION_GUEST_LINK_DAYS = 30  # guests' signed edit/delete links
+MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
+# "each": every editor gets an e-mail when a comment is held; "none": no e-mail.
+MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "each")
+
 
 LOGGING = {
     "version": 1,
