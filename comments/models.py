@@ -10,9 +10,14 @@ from django.utils import timezone
 
 from reviews.models import Review
 
+from . import markup
+
 # Each level of the materialised path is the comment id, zero-padded, so byte-wise
 # order of `path` is thread order (oldest first at every level).
 PATH_STEP = 10
+# 25 levels fit in the 255-character column; a reply deeper than that is filed under its
+# ancestor at level 24 (it still shows "in reply to" its real parent).
+PATH_MAX_LEVELS = 255 // PATH_STEP
 
 
 class CommentQuerySet(models.QuerySet):
@@ -72,6 +77,11 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
 
+    # Comments this one quotes with [quote="Name" id=N]: re-rendered when those change visibility.
+    quoted_comments = models.ManyToManyField(
+        "self", symmetrical=False, related_name="quoted_by", blank=True, editable=False
+    )
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -94,12 +104,68 @@ class Comment(models.Model):
             return self.author.public_name
         return self.guest_name
 
+    def save(self, *args, **kwargs):
+        """Render the markup when the body changed; give a new comment its place in the tree.
+
+        The posting view calls `render_body()` before its transaction, so this only re-renders
+        when someone changed `body` without doing so (the admin, a data fix).
+        """
+        update_fields = kwargs.get("update_fields")
+        body_saved = update_fields is None or "body" in update_fields
+        if body_saved and getattr(self, "_rendered_from", None) != self.body:
+            self.render_body()
+        if update_fields is not None and body_saved:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        adding = self._state.adding
+        if adding and self.parent_id:
+            self.depth = self.parent.depth + 1
+        super().save(*args, **kwargs)
+        if adding or not self.path:
+            self.path = self.tree_path()
+            Comment.objects.filter(pk=self.pk).update(path=self.path)
+        quoted = getattr(self, "_quoted", None)
+        if body_saved and quoted is not None and (quoted or not adding):
+            self.quoted_comments.set(quoted)
+
+    def tree_path(self):
+        own = f"{self.pk:0{PATH_STEP}d}"
+        if not self.parent_id:
+            return own
+        return self.parent.path[: (PATH_MAX_LEVELS - 1) * PATH_STEP] + own
+
+    def render_body(self):
+        """Render `body` into `body_html` (one query when it quotes comments by id)."""
+        ids = markup.quoted_ids(self.body)
+        statuses = dict(Comment.objects.filter(pk__in=ids).values_list("pk", "status")) if ids else {}
+        self.body_html = markup.render(
+            self.body,
+            quoted_lookup={pk: status == self.Status.APPROVED for pk, status in statuses.items()},
+        )
+        self._rendered_from = self.body
+        self._quoted = set(statuses)
+        return self.body_html
+
     def rerender_quoters(self):
-        """Re-render comments that quote this one (its visibility changed). Comments issue fills this."""
+        """Re-render comments that quote this one (its visibility changed): their quotes of it
+        show "quoted comment removed" while it is not visible. Call inside the transaction."""
+        for quoter in self.quoted_by.all():
+            before = quoter.body_html
+            quoter.render_body()
+            if quoter.body_html != before:
+                Comment.objects.filter(pk=quoter.pk).update(body_html=quoter.body_html)
+                if quoter.is_visible:
+                    Review(pk=quoter.review_id).bump_thread()
 
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def tombstone_text(self):
+        """What stands in for a comment that is gone but has replies still shown."""
+        if self.held_for == HeldFor.AUTHOR_DELETED:
+            return "This comment was deleted by its author."
+        return "This comment was removed."
 
 
 # --- Moderation (comments, part 2) ------------------------------------------------------
