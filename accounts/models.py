@@ -1,16 +1,49 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
 
 
 class User(AbstractUser):
-    """Marquee's account. Custom from the first migration so it can grow without pain."""
+    """Marquee's account. Custom from the first migration so it can grow without pain.
+
+    The profile and preferences live here rather than in a one-to-one model: every page that
+    shows a commenter needs them, and one row means no extra join and no "missing profile".
+    """
 
     display_name = models.CharField(
         max_length=80, blank=True, help_text="Shown on comments instead of the username."
     )
+    bio = models.CharField("short bio", max_length=300, blank=True)
+    website = models.URLField(
+        max_length=200,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="An http:// or https:// address.",
+    )
+    # Renditions made by `accounts.avatars`; the upload itself is never stored.
+    avatar = models.ImageField("avatar (128 px)", upload_to="avatars/", blank=True, editable=False)
+    avatar_small = models.ImageField("avatar (64 px)", upload_to="avatars/", blank=True, editable=False)
+
+    email_on_reply = models.BooleanField("e-mail me when someone replies", default=True)
+    always_show_spoilers = models.BooleanField(
+        "always show spoilers",
+        default=False,
+        help_text="Open spoiler sections in reviews and comments without a click.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=~Q(display_name=""),
+                name="unique_display_name_case_insensitive",
+                violation_error_message="That display name is taken.",
+            )
+        ]
 
     @property
     def public_name(self):
@@ -19,3 +52,20 @@ class User(AbstractUser):
     def has_verified_email(self):
         """Accounts may comment only once allauth has verified an address."""
         return self.emailaddress_set.filter(verified=True).exists()
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", args=[self.username])
+
+    @property
+    def wants_reply_emails(self):
+        """Whether reply notifications may be sent to this account's e-mail address."""
+        return self.email_on_reply and self.is_active and bool(self.email)
+
+
+def display_name_taken(name, *, exclude=None):
+    """Is `name` an account's display name or username (case-insensitively)?
+
+    Guests cannot comment under such a name, and no account may take another's.
+    """
+    others = User.objects.all() if exclude is None else User.objects.exclude(pk=exclude.pk)
+    return others.filter(Q(display_name__iexact=name) | Q(username__iexact=name)).exists()

@@ -165,6 +165,30 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{os.environ.get('DJANGO_SITE_NAME', 'Marquee')}] "
+# Path segments of /members/ that must never be someone's username.
+ACCOUNT_USERNAME_BLACKLIST = ["settings", "admin", "accounts", "members", "me", "deleted", "marquee"]
+# allauth counts attempts in the default cache: Redis when REDIS_URL is set, so every process
+# shares the counts. Over the limit, allauth answers 429 with templates/429.html (site layout).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Social sign-in. Providers come from the admin (Social applications) or, for OpenID Connect,
+# from DJANGO_OIDC_* below; the buttons show only when one is configured.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# A provider's verified address signs in to the local account with that address and connects
+# it. Only configure providers that really verify addresses.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}
 
 # --- I18N -----------------------------------------------------------------

@@ -1,0 +1,77 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import avatars
+from .models import User, display_name_taken
+
+
+class ProfileForm(forms.ModelForm):
+    avatar_upload = forms.FileField(
+        label="New avatar",
+        required=False,
+        help_text="JPEG, PNG or WebP, at most 5 MB and 25 megapixels. We crop it square.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_avatar = forms.BooleanField(label="Remove my avatar (use my initials)", required=False)
+    website = forms.URLField(
+        max_length=200, required=False, assume_scheme="https", help_text="An http:// or https:// address."
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "website", "email_on_reply", "always_show_spoilers"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "display_name": "Shown on your comments and profile. Leave empty to use your username.",
+            "bio": "A line or two about you, shown on your public profile.",
+            "email_on_reply": "When someone replies to one of your comments.",
+        }
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if name and display_name_taken(name, exclude=self.instance):
+            raise ValidationError("Someone already uses that name. Please choose another.", code="taken")
+        return name
+
+    def clean_avatar_upload(self):
+        upload = self.cleaned_data.get("avatar_upload")
+        return avatars.open_avatar(upload) if upload else None
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if self.cleaned_data.get("avatar_upload") is not None:
+            avatars.set_avatar(user, self.cleaned_data["avatar_upload"])
+        elif self.cleaned_data.get("remove_avatar") and user.avatar:
+            avatars.clear_avatar(user)
+        return user
+
+
+class PasswordConfirmForm(forms.Form):
+    """Re-enter the password before handing over or erasing anything."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password.", code="wrong_password")
+        return password
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    remove_comments = forms.BooleanField(
+        label="Also remove the text of my comments",
+        required=False,
+        help_text=(
+            'Without this, your comments stay in their threads under "Deleted user". With it, each '
+            "is replaced by a note that it was removed, so replies keep their place."
+        ),
+    )

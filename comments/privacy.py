@@ -1,0 +1,65 @@
+"""The comments part of "Download my data" and "Delete my account" (see `accounts.privacy`).
+
+Registered in `CommentsConfig.ready()`. An erased person's comments stay in their threads as
+"Deleted user" with e-mail, website, IP and user agent cleared; if they ask for removal, each
+becomes a tombstone (status removed, text cleared) so replies keep their place.
+"""
+
+from collections import Counter
+
+from .models import Comment
+
+DELETED_NAME = "Deleted user"
+
+
+def _comments_of(*, user=None, email=None):
+    if user is not None:
+        return Comment.objects.filter(author=user)
+    return Comment.objects.filter(author__isnull=True, guest_email__iexact=email)
+
+
+def export_comments(*, user=None, email=None):
+    comments = _comments_of(user=user, email=email).select_related("review").order_by("created_at", "pk")
+    return [
+        {
+            "id": comment.pk,
+            "review": comment.review.headline,
+            "review_url": comment.review.get_absolute_url(),
+            "permalink": comment.get_absolute_url(),
+            "in_reply_to": comment.parent_id,
+            "posted_at": comment.created_at.isoformat(),
+            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            "status": comment.status,
+            "name": comment.guest_name if email else None,
+            "website": comment.guest_website if email else None,
+            "body": comment.body,
+        }
+        for comment in comments
+    ]
+
+
+def erase_comments(*, user=None, email=None, remove=False):
+    comments = list(_comments_of(user=user, email=email).select_related("review"))
+    if not comments:
+        return 0
+    changes = {
+        "author": None,
+        "guest_name": DELETED_NAME,
+        "guest_email": "",
+        "guest_website": "",
+        "notify_replies": False,
+        "ip_address": None,
+        "user_agent": "",
+    }
+    hidden = Counter()
+    if remove:
+        changes.update(status=Comment.Status.REMOVED, body="", body_html="")
+        hidden.update(comment.review_id for comment in comments if comment.is_visible)
+    Comment.objects.filter(pk__in=[comment.pk for comment in comments]).update(**changes)
+    reviews = {comment.review_id: comment.review for comment in comments}
+    for review_id, review in reviews.items():
+        review.bump_thread(count_delta=-hidden[review_id])
+    # Quotes of these comments carry the old name (and, if removed, the old text).
+    for comment in Comment.objects.filter(pk__in=[comment.pk for comment in comments]):
+        comment.rerender_quoters()
+    return len(comments)
