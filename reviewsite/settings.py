@@ -190,6 +190,19 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}
+if os.environ.get("DJANGO_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": os.environ.get("DJANGO_OIDC_PROVIDER_ID", "oidc"),
+                "name": os.environ.get("DJANGO_OIDC_NAME", "Single sign-on"),
+                "client_id": os.environ.get("DJANGO_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("DJANGO_OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": os.environ["DJANGO_OIDC_SERVER_URL"]},
+            }
+        ],
+    }
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
