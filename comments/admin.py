@@ -1,1 +1,563 @@
-"""Admin for comments: the moderation queue."""
+"""The editors' moderation queue, bans, the word list and the audit trail, in the Django admin.
+
+Every decision goes through `comments.moderation`, the same functions the tests call, so the
+review's count and thread version stay right and each decision leaves a `ModerationAction`.
+Nothing here deletes a comment.
+"""
+
+import re
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from . import moderation
+from .models import (
+    Ban,
+    Comment,
+    CommentRevision,
+    HeldFor,
+    ModerationAction,
+    Rejection,
+    Report,
+    WordListEntry,
+)
+
+QUOTE_ID_RE = re.compile(r"\[quote[^\]]*?\bid=(\d{1,12})")
+
+BAN_DURATIONS = {
+    "1d": ("1 day", timedelta(days=1)),
+    "7d": ("7 days", timedelta(days=7)),
+    "30d": ("30 days", timedelta(days=30)),
+    "permanent": ("Permanent", None),
+}
+
+
+def _count(queryset):
+    """A correlated "SELECT COUNT(*)" subquery (no GROUP BY), 0 when nothing matches."""
+    counted = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _history_count(status):
+    """Comments with `status` by the same author: the account, or for a guest the address."""
+    by_account = Comment.objects.filter(author=OuterRef("author"), status=status)
+    by_guest = Comment.objects.filter(
+        author__isnull=True, guest_email__iexact=OuterRef("guest_email"), status=status
+    )
+    return _count(by_account), _count(by_guest)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Opens on the queue (pending); "All" shows everything."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, ("all", "All")]
+
+    def _current(self):
+        return self.value() or Comment.Status.PENDING
+
+    def queryset(self, request, queryset):
+        value = self._current()
+        if value == "all":
+            return queryset
+        if value in Comment.Status.values:
+            return queryset.filter(status=value)
+        return queryset.none()
+
+    def choices(self, changelist):
+        current = self._current()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class HeldForFilter(admin.SimpleListFilter):
+    title = "held for"
+    parameter_name = "held_for"
+
+    def lookups(self, request, model_admin):
+        return HeldFor.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(held_for=self.value())
+        return queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reported"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With open reports"), ("no", "No open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(open_report_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(open_report_count=0)
+        return queryset
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(choices=Rejection.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For editors; not sent to the author.",
+    )
+
+
+class BanForm(forms.Form):
+    duration = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in BAN_DURATIONS.items()], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(max_length=200, help_text="Shown to the author when they try to post.")
+    include_ip = forms.BooleanField(required=False, label="Also ban the IP address of the selected comments")
+    reject_pending = forms.BooleanField(
+        required=False, initial=True, label="Reject their comments in the queue"
+    )
+
+
+class ModerationActionInline(admin.TabularInline):
+    model = ModerationAction
+    fk_name = "comment"
+    fields = ["created_at", "action", "actor_display", "reason", "note", "from_status", "to_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+    verbose_name_plural = "moderation history"
+
+    @admin.display(description="by")
+    def actor_display(self, obj):
+        return obj.actor_name
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ["created_at", "reporter", "reason", "note", "dismissed_at", "dismissed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    fields = ["created_at", "replaced_at", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "earlier versions (edited by the author)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "review_link",
+        "author_display",
+        "open_reports",
+        "history",
+        "ip_address",
+        "created_at",
+        "status",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [StatusFilter, HeldForFilter, ReportedFilter, "review", "created_at"]
+    search_fields = [
+        "body",
+        "guest_name",
+        "guest_email",
+        "author__username",
+        "author__display_name",
+        "author__email",
+    ]
+    ordering = ["created_at", "pk"]
+    list_select_related = ["review", "author"]
+    list_per_page = 50
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "mark_spam_selected",
+        "restore_selected",
+        "ban_authors",
+        "dismiss_reports",
+    ]
+    inlines = [ReportInline, CommentRevisionInline, ModerationActionInline]
+    change_form_template = "admin/comments/comment/change_form.html"
+    readonly_fields = [
+        "review",
+        "author_display",
+        "status",
+        "held_for_display",
+        "created_at",
+        "edited_at",
+        "ip_address",
+        "user_agent",
+        "body",
+        "is_critic",
+        "is_staff",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        account_approved, guest_approved = _history_count(Comment.Status.APPROVED)
+        account_rejected, guest_rejected = _history_count(Comment.Status.REJECTED)
+        open_reports = _count(Report.objects.filter(comment=OuterRef("pk"), dismissed_at__isnull=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_report_count=open_reports,
+                approved_history=account_approved,
+                guest_approved_history=guest_approved,
+                rejected_history=account_rejected,
+                guest_rejected_history=guest_rejected,
+            )
+        )
+
+    # --- Columns ----------------------------------------------------------------------
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        text = Truncator(" ".join(obj.body.split())).chars(140)
+        if obj.held_for:
+            label = HeldFor(obj.held_for).label if obj.held_for in HeldFor.values else obj.held_for
+            return format_html('{}<br><small class="held-for">Held for: {}</small>', text, label)
+        return text
+
+    @admin.display(description="review", ordering="review__headline")
+    def review_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', obj.review.get_absolute_url(), Truncator(obj.review).chars(40)
+        )
+
+    @admin.display(description="author")
+    def author_display(self, obj):
+        if obj.author_id:
+            return format_html(
+                "{} <small>(account {})</small>", obj.author.public_name, obj.author.get_username()
+            )
+        return format_html("{} <small>(guest, {})</small>", obj.guest_name, obj.guest_email)
+
+    @admin.display(description="reports", ordering="open_report_count")
+    def open_reports(self, obj):
+        return obj.open_report_count
+
+    @admin.display(description="author's history")
+    def history(self, obj):
+        if obj.author_id:
+            approved, rejected = obj.approved_history, obj.rejected_history
+        else:
+            approved, rejected = obj.guest_approved_history, obj.guest_rejected_history
+        return f"{approved} approved / {rejected} rejected"
+
+    @admin.display(description="held for")
+    def held_for_display(self, obj):
+        return HeldFor(obj.held_for).label if obj.held_for in HeldFor.values else (obj.held_for or "-")
+
+    # --- Permissions: moderation changes status only; nothing is added or deleted ---------
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- Change page: the comment in context ---------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        comment = self.get_object(request, object_id)
+        if comment is not None:
+            quoted_ids = [int(i) for i in QUOTE_ID_RE.findall(comment.body)][:5]
+            recent = Comment.objects.filter(moderation._author_q(comment)).exclude(pk=comment.pk)
+            extra_context.update(
+                {
+                    "moderated_comment": comment,
+                    "parent_comment": comment.parent,
+                    "quoted_comments": Comment.objects.filter(pk__in=quoted_ids).select_related("author"),
+                    "recent_comments": recent.select_related("review", "author").order_by("-created_at")[:10],
+                    "actions_url": reverse("admin:comments_comment_changelist") + "?status=all",
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                    "can_moderate": self.has_change_permission(request, comment),
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    # --- Bulk actions ---------------------------------------------------------------------
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        count = 0
+        for comment in queryset.select_related("review"):
+            moderation.approve(comment, by=request.user)
+            count += 1
+        self.message_user(request, f"Approved {count} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Reject selected comments (pick a reason)…", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = 0
+            for comment in queryset.select_related("review", "author"):
+                moderation.reject(
+                    comment,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+                count += 1
+            label = Rejection(form.cleaned_data["reason"]).label
+            self.message_user(request, f"Rejected {count} comment(s): {label}.", messages.SUCCESS)
+            return None
+        return self._intermediate(request, queryset, form, "reject_selected", "admin/comments/reject.html")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam_selected(self, request, queryset):
+        count = 0
+        for comment in queryset.select_related("review"):
+            moderation.mark_spam(comment, by=request.user)
+            count += 1
+        self.message_user(request, f"Marked {count} comment(s) as spam.", messages.SUCCESS)
+
+    @admin.action(
+        description="Restore selected comments (undo a rejection, spam or removal)", permissions=["change"]
+    )
+    def restore_selected(self, request, queryset):
+        count = 0
+        for comment in queryset.select_related("review"):
+            if comment.status != Comment.Status.APPROVED:
+                moderation.restore(comment, by=request.user)
+                count += 1
+        self.message_user(request, f"Restored {count} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Ban the authors and reject their pending comments…", permissions=["ban"])
+    def ban_authors(self, request, queryset):
+        form = BanForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            label, duration = BAN_DURATIONS[form.cleaned_data["duration"]]
+            banned = set()
+            for comment in queryset.select_related("review", "author"):
+                key = f"u{comment.author_id}" if comment.author_id else f"g{comment.guest_email.lower()}"
+                if key in banned:
+                    continue
+                banned.add(key)
+                moderation.ban_author(
+                    comment,
+                    by=request.user,
+                    duration=duration,
+                    reason=form.cleaned_data["reason"],
+                    reject_pending=form.cleaned_data["reject_pending"],
+                    include_ip=form.cleaned_data["include_ip"],
+                )
+            self.message_user(request, f"Banned {len(banned)} author(s): {label}.", messages.SUCCESS)
+            return None
+        return self._intermediate(request, queryset, form, "ban_authors", "admin/comments/ban.html")
+
+    @admin.action(description="Dismiss readers' reports on selected comments", permissions=["change"])
+    def dismiss_reports(self, request, queryset):
+        total = sum(moderation.dismiss_reports(comment, by=request.user) for comment in queryset)
+        self.message_user(request, f"Dismissed {total} report(s).", messages.SUCCESS)
+
+    def has_ban_permission(self, request):
+        opts = Ban._meta
+        return request.user.has_perm(f"{opts.app_label}.add_ban") and self.has_change_permission(request)
+
+    def _intermediate(self, request, queryset, form, action, template):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject comments" if action == "reject_selected" else "Ban authors",
+            "opts": self.model._meta,
+            "form": form,
+            "comments": queryset.select_related("review", "author"),
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, template, context)
+
+
+@admin.register(Ban)
+class BanAdmin(admin.ModelAdmin):
+    list_display = [
+        "target",
+        "kind",
+        "reason",
+        "expires_at",
+        "is_active_display",
+        "created_by_display",
+        "created_at",
+    ]
+    list_filter = ["kind", ("expires_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["user__username", "user__email", "email", "ip_network", "reason"]
+    autocomplete_fields = []
+    raw_id_fields = ["user"]
+    readonly_fields = ["kind", "created_at", "created_by_display"]
+    fields = [
+        "user",
+        "email",
+        "ip_network",
+        "reason",
+        "expires_at",
+        "kind",
+        "created_by_display",
+        "created_at",
+    ]
+
+    @admin.display(description="banned")
+    def target(self, obj):
+        parts = []
+        if obj.user_id:
+            parts.append(f"account {obj.user.get_username()}")
+        if obj.email:
+            parts.append(obj.email)
+        if obj.ip_network:
+            parts.append(obj.ip_network)
+        return ", ".join(parts)
+
+    @admin.display(description="active", boolean=True)
+    def is_active_display(self, obj):
+        return obj.is_active
+
+    @admin.display(description="by")
+    def created_by_display(self, obj):
+        return obj.created_by.get_username() if obj.created_by_id else "system"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        ModerationAction.objects.create(
+            ban=obj,
+            actor=request.user,
+            action=ModerationAction.Kind.BAN,
+            note=("Changed: " if change else "Created: ") + str(obj),
+        )
+
+
+@admin.register(WordListEntry)
+class WordListEntryAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["phrase", "note"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit trail: read-only for everyone."""
+
+    list_display = ["created_at", "action", "actor_display", "comment_link", "reason", "short_note"]
+    list_filter = ["action", "created_at", ("actor", admin.EmptyFieldListFilter)]
+    search_fields = ["note", "comment__body", "actor__username"]
+    list_select_related = ["actor", "comment"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="by")
+    def actor_display(self, obj):
+        return obj.actor_name
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        if not obj.comment_id:
+            return "-"
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.comment_id)
+
+    @admin.display(description="note")
+    def short_note(self, obj):
+        return Truncator(obj.note).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "comment_link", "reporter", "reason", "note", "dismissed_at"]
+    list_filter = [("dismissed_at", admin.EmptyFieldListFilter), "reason", "created_at"]
+    search_fields = ["note", "comment__body", "reporter__username"]
+    list_select_related = ["comment", "reporter"]
+    readonly_fields = ["comment", "reporter", "reason", "note", "created_at", "dismissed_at", "dismissed_by"]
+    actions = ["dismiss_selected"]
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.comment_id)
+
+    @admin.action(description="Dismiss selected reports", permissions=["change"])
+    def dismiss_selected(self, request, queryset):
+        comments = Comment.objects.filter(pk__in=queryset.filter(dismissed_at__isnull=True).values("comment"))
+        total = sum(moderation.dismiss_reports(comment, by=request.user) for comment in comments)
+        self.message_user(request, f"Dismissed {total} report(s).", messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+def moderation_counts():
+    """For the admin index: comments awaiting moderation, and those with open reports."""
+    return {
+        "pending": Comment.objects.in_moderation().count(),
+        "reported": Comment.objects.filter(reports__dismissed_at__isnull=True)
+        .values("pk")
+        .distinct()
+        .count(),
+    }

@@ -452,6 +452,10 @@ class VerifiedGuestEmail(models.Model):
     def __str__(self):
         return self.email
 
+    @classmethod
+    def is_verified(cls, email):
+        return bool(email) and cls.objects.filter(email=email.strip().lower()).exists()
+
 
 class SentNotification(models.Model):
     """One row per notification sent about a comment, so none goes out twice."""

@@ -2,12 +2,54 @@
 
 The posting view calls `screen()` before its transaction (validation, sanitising and spam
 checks stay outside it) and `post()` to store the comment. Every status change goes through
-a function here so the review's approved count and thread version stay right.
+a function here so the review's approved count and thread version stay right, and every
+decision leaves a `ModerationAction` row. Moderation never deletes a comment.
+
+The pipeline, in order (the first step that decides, decides):
+
+1. review closed                          -> Refused 403, nothing stored
+2. author banned or suspended             -> Refused 403 saying until when, attempt logged
+3. tampered form or honeypot              -> stored as spam (the poster sees "awaiting moderation")
+4. flood (15 s; 10/h per guest IP; 30/h per account; editors exempt) -> Refused 429
+5. duplicate within 24 hours              -> Refused 409 with the first one
+6. staff or the review's critic           -> approved
+7. disallowed word                        -> spam
+8. watch word, or more than 2 links       -> pending
+9. new commenter / unverified guest       -> pending
+10. otherwise                             -> approved
 """
 
-from django.db import transaction
+import hashlib
+import logging
+import re
+from datetime import timedelta
 
-from .models import Comment
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from . import tasks
+from .models import (
+    Ban,
+    Comment,
+    CommentFingerprint,
+    CommentRevision,
+    HeldFor,
+    ModerationAction,
+    Rejection,
+    Report,
+    VerifiedGuestEmail,
+    WordListEntry,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = Comment.Status
+Action = ModerationAction.Kind
+
+LINK_RE = re.compile(r"(?i)\b(?:https?://|www\.)")
 
 
 class Refused(Exception):
@@ -20,43 +62,259 @@ class Refused(Exception):
         self.existing = existing
 
 
-def screen(comment, *, tampered=False, request=None):
-    """Decide a new (unsaved) comment's status and `held_for`, or raise `Refused`."""
+# --- The pipeline ------------------------------------------------------------------------
+
+
+def screen(comment, *, tampered=False, request=None, editing=False):
+    """Decide a comment's status and `held_for`, or raise `Refused`.
+
+    `tampered` is True (or a `HeldFor` value such as "honeypot") when the anti-tamper form
+    failed. `editing` is set when the author edits a stored comment: flood and duplicate
+    checks are for new comments only.
+    """
+    comment._fingerprint_key = None
     review = comment.review
     if not review.comments_are_open():
         raise Refused("Comments are closed on this review.", status=403)
+    _check_bans(comment)
     if tampered:
-        comment.status, comment.held_for = Comment.Status.SPAM, "tamper"
+        reason = tampered if isinstance(tampered, str) and tampered in HeldFor.values else HeldFor.TAMPER
+        _decide(comment, Status.SPAM, reason)
         return
+    if not editing:
+        _check_flood(comment)
+        _check_duplicate(comment)
     if comment.is_staff or comment.is_critic:
-        comment.status, comment.held_for = Comment.Status.APPROVED, ""
+        _decide(comment, Status.APPROVED, "")
+        return
+    disallowed, watched = _word_patterns()
+    if disallowed and disallowed.search(comment.body):
+        _decide(comment, Status.SPAM, HeldFor.DISALLOWED_WORD)
+        return
+    if watched and watched.search(comment.body):
+        _decide(comment, Status.PENDING, HeldFor.WATCH_WORD)
+        return
+    if count_links(comment.body) > settings.MARQUEE_MODERATION_MAX_LINKS:
+        _decide(comment, Status.PENDING, HeldFor.LINKS)
+        return
+    if not comment.author_id and not is_verified_guest_email(comment.guest_email):
+        _decide(comment, Status.PENDING, HeldFor.UNVERIFIED_EMAIL)
         return
     if not _is_known_commenter(comment):
-        comment.status, comment.held_for = Comment.Status.PENDING, "new_commenter"
+        _decide(comment, Status.PENDING, HeldFor.NEW_COMMENTER)
         return
-    comment.status, comment.held_for = Comment.Status.APPROVED, ""
+    _decide(comment, Status.APPROVED, "")
+
+
+def _decide(comment, status, held_for):
+    comment.status, comment.held_for = status, held_for
+
+
+def _author_q(comment, prefix=""):
+    """Comments by the same author: the account, or for a guest the e-mail address."""
+    if comment.author_id:
+        return Q(**{f"{prefix}author_id": comment.author_id})
+    return Q(**{f"{prefix}author__isnull": True, f"{prefix}guest_email__iexact": comment.guest_email})
+
+
+def _check_bans(comment):
+    bans = Ban.objects.matching(
+        user=comment.author if comment.author_id else None,
+        email=comment.guest_email,
+        ip_address=comment.ip_address,
+    )
+    if not bans:
+        return
+    ban = bans[0]
+    who = f"account {comment.author_id}" if comment.author_id else "guest"
+    ModerationAction.objects.create(
+        ban=ban,
+        actor=None,
+        action=Action.REFUSED,
+        note=f"Review {comment.review_id}; {who}; IP {comment.ip_address or '-'}",
+    )
+    logger.info("Refused a comment from a banned author (ban %s, review %s)", ban.pk, comment.review_id)
+    raise Refused(ban_message(ban), status=403)
+
+
+def ban_message(ban):
+    if ban.expires_at is None:
+        when = "You are banned from commenting."
+    else:
+        local = timezone.localtime(ban.expires_at)
+        when = f"You can't comment until {date_format(local, 'DATETIME_FORMAT')}."
+    return f"{when} Reason: {ban.reason}"
+
+
+def _check_flood(comment):
+    if comment.is_staff:
+        return
+    now = timezone.now()
+    recent = Comment.objects.filter(
+        created_at__gte=now - timedelta(seconds=settings.MARQUEE_MODERATION_FLOOD_SECONDS)
+    )
+    same_poster = _author_q(comment)
+    if comment.ip_address:
+        same_poster |= Q(ip_address=comment.ip_address)
+    if recent.filter(same_poster).exists():
+        raise Refused(
+            "You're posting too fast. Please wait a few seconds and send your comment again.", status=429
+        )
+    hour_ago = now - timedelta(hours=1)
+    if comment.author_id:
+        limit = settings.MARQUEE_MODERATION_ACCOUNT_PER_HOUR
+        count = Comment.objects.filter(author_id=comment.author_id, created_at__gte=hour_ago).count()
+    elif comment.ip_address:
+        limit = settings.MARQUEE_MODERATION_GUEST_IP_PER_HOUR
+        count = Comment.objects.filter(
+            author__isnull=True, ip_address=comment.ip_address, created_at__gte=hour_ago
+        ).count()
+    else:
+        return
+    if count >= limit:
+        raise Refused("You've posted a lot of comments in the last hour. Please try again later.", status=429)
+
+
+def normalise_body(body):
+    return " ".join(body.casefold().split())
+
+
+def fingerprint_key(comment, day):
+    identity = f"u{comment.author_id}" if comment.author_id else f"g{comment.guest_email.strip().lower()}"
+    raw = f"{identity}|{comment.review_id}|{normalise_body(comment.body)}|{day}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _day_bucket(now=None):
+    return int((now or timezone.now()).timestamp() // 86400)
+
+
+def _check_duplicate(comment):
+    now = timezone.now()
+    today = _day_bucket(now)
+    hours = settings.MARQUEE_MODERATION_DUPLICATE_HOURS
+    keys = [fingerprint_key(comment, day) for day in range(today - (hours + 23) // 24, today + 1)]
+    existing = (
+        CommentFingerprint.objects.filter(key__in=keys, comment__created_at__gte=now - timedelta(hours=hours))
+        .select_related("comment")
+        .first()
+    )
+    if existing is not None:
+        raise Refused(_duplicate_message(), status=409, existing=existing.comment)
+    comment._fingerprint_key = keys[-1]
+
+
+def _duplicate_message():
+    return "You already posted this comment on this review."
+
+
+def _word_patterns():
+    """Compiled whole-word, case-insensitive patterns for the two lists (None when empty)."""
+    lists = {WordListEntry.Kind.DISALLOWED: [], WordListEntry.Kind.WATCH: []}
+    for phrase, kind in WordListEntry.objects.values_list("phrase", "kind"):
+        phrase = phrase.strip()
+        if phrase:
+            lists[kind].append(r"\s+".join(re.escape(part) for part in phrase.split()))
+    return tuple(
+        re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE) if words else None
+        for words in (lists[WordListEntry.Kind.DISALLOWED], lists[WordListEntry.Kind.WATCH])
+    )
+
+
+def count_links(body):
+    return len(LINK_RE.findall(body))
+
+
+def is_verified_guest_email(email):
+    return VerifiedGuestEmail.is_verified(email)
+
+
+def verify_guest_email(email):
+    VerifiedGuestEmail.objects.get_or_create(email=email.strip().lower())
 
 
 def _is_known_commenter(comment):
-    approved = Comment.objects.visible()
-    if comment.author_id:
-        return approved.filter(author_id=comment.author_id).exists()
-    return approved.filter(author__isnull=True, guest_email__iexact=comment.guest_email).exists()
+    needed = settings.MARQUEE_MODERATION_KNOWN_AFTER_APPROVED
+    if needed <= 0:
+        return True
+    approved = Comment.objects.visible().filter(_author_q(comment))
+    if comment.pk:
+        approved = approved.exclude(pk=comment.pk)
+    return approved.count() >= needed
+
+
+# --- Storing -----------------------------------------------------------------------------
 
 
 def post(comment):
-    """Store a screened comment; the transaction holds only the writes."""
-    with transaction.atomic():
-        comment.save()
-        if comment.status == Comment.Status.APPROVED:
-            comment.review.bump_thread(count_delta=1)
+    """Store a screened comment; the transaction holds only the writes.
+
+    Raises `Refused` (409) when an identical comment won a race to the duplicate guard.
+    """
+    key = getattr(comment, "_fingerprint_key", None)
+    try:
+        with transaction.atomic():
+            comment.save()
+            if key:
+                CommentFingerprint.objects.create(comment=comment, key=key)
+            if comment.status == Status.APPROVED:
+                comment.review.bump_thread(count_delta=1)
+            if comment.status == Status.PENDING:
+                ModerationAction.objects.create(
+                    comment=comment, action=Action.HELD, reason=comment.held_for, to_status=comment.status
+                )
+            _notify_posted(comment)
+    except IntegrityError:
+        comment.pk = comment.id = None
+        existing = (
+            CommentFingerprint.objects.filter(key=key).select_related("comment").first() if key else None
+        )
+        if existing is None:
+            raise
+        raise Refused(_duplicate_message(), status=409, existing=existing.comment) from None
     return comment
 
 
-def _set_status(comment, status):
+# --- Notifications (sent after commit, through tasks) ------------------------------------
+
+
+def _after_commit(task, *args):
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def _notify_posted(comment):
+    if comment.status == Status.APPROVED and comment.parent_id:
+        _after_commit(tasks.send_reply_notification, comment.pk)
+    elif comment.status == Status.PENDING:
+        _after_commit(tasks.send_held_notification, comment.pk)
+    if not comment.author_id and comment.status != Status.SPAM:
+        _after_commit(tasks.send_guest_receipt, comment.pk)
+
+
+def _notify_approved(comment, *, previous_status):
+    if previous_status == Status.PENDING:
+        _after_commit(tasks.send_decision_notification, comment.pk, "approved")
+    if comment.parent_id:
+        _after_commit(tasks.send_reply_notification, comment.pk)
+
+
+def _notify_rejected(comment, *, previous_status, reason):
+    if previous_status == Status.PENDING:
+        _after_commit(tasks.send_decision_notification, comment.pk, "rejected", reason)
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+
+def _set_status(comment, status, *, held_for=None):
+    """Change the status; keep the review's count and thread version right. Inside a transaction."""
     was_visible = comment.is_visible
     comment.status = status
-    comment.save(update_fields=["status"])
+    fields = ["status"]
+    if held_for is not None:
+        comment.held_for = held_for
+        fields.append("held_for")
+    comment.save(update_fields=fields)
     now_visible = comment.is_visible
     if was_visible != now_visible:
         comment.review.bump_thread(count_delta=1 if now_visible else -1)
@@ -65,11 +323,276 @@ def _set_status(comment, status):
         comment.review.bump_thread()
 
 
-def approve(comment, *, by=None):
-    with transaction.atomic():
-        _set_status(comment, Comment.Status.APPROVED)
+def _record(comment, action, *, by, from_status, reason="", note="", ban=None):
+    return ModerationAction.objects.create(
+        comment=comment,
+        ban=ban,
+        actor=by,
+        action=action,
+        reason=reason,
+        note=note,
+        from_status=from_status,
+        to_status=comment.status if comment is not None else "",
+    )
 
 
-def remove(comment, *, by=None, reason=""):
+def _locked(comment):
+    """Re-read the comment's status inside the transaction (two editors may act at once)."""
+    fresh = Comment.objects.select_for_update().only("status", "held_for").get(pk=comment.pk)
+    comment.status, comment.held_for = fresh.status, fresh.held_for
+    return comment
+
+
+def approve(comment, *, by=None, note=""):
     with transaction.atomic():
-        _set_status(comment, Comment.Status.REMOVED)
+        _locked(comment)
+        previous = comment.status
+        _set_status(comment, Status.APPROVED)
+        _dismiss_open_reports(comment, by=by)
+        _record(comment, Action.APPROVE, by=by, from_status=previous, note=note)
+        _notify_approved(comment, previous_status=previous)
+    return comment
+
+
+def reject(comment, *, by=None, reason=Rejection.OTHER, note="", strikes=True):
+    """Reject (kept in the database, restorable). Counts towards the author's strikes."""
+    if reason not in Rejection.values:
+        raise ValueError(f"Unknown rejection reason {reason!r}")
+    with transaction.atomic():
+        _locked(comment)
+        previous = comment.status
+        _set_status(comment, Status.REJECTED)
+        _dismiss_open_reports(comment, by=by)
+        _record(comment, Action.REJECT, by=by, from_status=previous, reason=reason, note=note)
+        _notify_rejected(comment, previous_status=previous, reason=reason)
+        if strikes and previous != Status.REJECTED:
+            apply_strikes(comment)
+    return comment
+
+
+def mark_spam(comment, *, by=None, note=""):
+    with transaction.atomic():
+        _locked(comment)
+        previous = comment.status
+        _set_status(comment, Status.SPAM)
+        _dismiss_open_reports(comment, by=by)
+        _record(comment, Action.SPAM, by=by, from_status=previous, reason=Rejection.SPAM, note=note)
+    return comment
+
+
+def restore(comment, *, by=None, note=""):
+    """Undo a rejection, spam mark or removal: the comment is approved and shown again."""
+    with transaction.atomic():
+        _locked(comment)
+        previous = comment.status
+        held_for = "" if comment.held_for == HeldFor.AUTHOR_DELETED else None
+        _set_status(comment, Status.APPROVED, held_for=held_for)
+        _record(comment, Action.RESTORE, by=by, from_status=previous, note=note)
+        _notify_approved(comment, previous_status=previous)
+    return comment
+
+
+def remove(comment, *, by=None, reason="", note=""):
+    with transaction.atomic():
+        _locked(comment)
+        previous = comment.status
+        _set_status(comment, Status.REMOVED)
+        _record(comment, Action.REMOVE, by=by, from_status=previous, reason=reason, note=note)
+    return comment
+
+
+def ban_author(comment, *, by=None, duration=None, reason, reject_pending=True, include_ip=False):
+    """Ban the comment's author (the account, or a guest's e-mail address; optionally the IP).
+
+    `duration` is a timedelta, or None for a permanent ban. With `reject_pending` the author's
+    comments still in the queue are rejected (without counting strikes: the ban is the step).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ban = Ban.objects.create(
+            user=comment.author if comment.author_id else None,
+            email="" if comment.author_id else comment.guest_email.strip().lower(),
+            ip_network=(comment.ip_address or "") if include_ip else "",
+            reason=reason,
+            kind=Ban.Kind.MANUAL,
+            expires_at=None if duration is None else now + duration,
+            created_by=by,
+        )
+        _record(comment, Action.BAN, by=by, from_status=comment.status, note=reason, ban=ban)
+        if reject_pending:
+            pending = Comment.objects.in_moderation().filter(_author_q(comment)).select_related("review")
+            for queued in pending:
+                reject(queued, by=by, reason=Rejection.OTHER, note=f"Author banned: {reason}", strikes=False)
+                if queued.pk == comment.pk:
+                    comment.status = queued.status
+    return ban
+
+
+def apply_strikes(comment):
+    """The strike ladder, after a rejection: 3 in 30 days -> 7-day suspension; a further
+    rejection after a suspension -> permanent ban. Each step is an action by "system"."""
+    if not settings.MARQUEE_MODERATION_STRIKES_ENABLED:
+        return None
+    if not comment.author_id and not comment.guest_email:
+        return None
+    now = timezone.now()
+    author_bans = Ban.objects.filter(
+        Q(user_id=comment.author_id) if comment.author_id else Q(email__iexact=comment.guest_email)
+    )
+    if author_bans.filter(kind=Ban.Kind.PERMANENT).exists():
+        return None
+    author = comment.author if comment.author_id else None
+    email = "" if comment.author_id else comment.guest_email.strip().lower()
+    suspension = author_bans.filter(kind=Ban.Kind.SUSPENSION).order_by("-created_at").first()
+    if suspension is not None and suspension.created_at <= now:
+        ban = Ban.objects.create(
+            user=author,
+            email=email,
+            reason="Repeated rejected comments after a suspension.",
+            kind=Ban.Kind.PERMANENT,
+            expires_at=None,
+        )
+        _record(comment, Action.BAN, by=None, from_status=comment.status, note=ban.reason, ban=ban)
+        return ban
+    window = now - timedelta(days=settings.MARQUEE_MODERATION_STRIKE_WINDOW_DAYS)
+    strikes = (
+        ModerationAction.objects.filter(
+            _author_q(comment, prefix="comment__"),
+            action=Action.REJECT,
+            created_at__gte=window,
+            comment__status=Status.REJECTED,
+        )
+        .values("comment")
+        .distinct()
+        .count()
+    )
+    if strikes < settings.MARQUEE_MODERATION_STRIKES:
+        return None
+    days = settings.MARQUEE_MODERATION_SUSPENSION_DAYS
+    ban = Ban.objects.create(
+        user=author,
+        email=email,
+        reason=f"{strikes} comments rejected in {settings.MARQUEE_MODERATION_STRIKE_WINDOW_DAYS} days.",
+        kind=Ban.Kind.SUSPENSION,
+        expires_at=now + timedelta(days=days),
+    )
+    _record(comment, Action.SUSPEND, by=None, from_status=comment.status, note=ban.reason, ban=ban)
+    return ban
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
+def report(comment, *, by, reason, note=""):
+    """A reader reports a comment (once). Enough distinct reports send it back to the queue.
+
+    Returns the `Report`, or None when this reader had already reported the comment.
+    """
+    if reason not in Report.Reason.values:
+        raise ValueError(f"Unknown report reason {reason!r}")
+    try:
+        with transaction.atomic():
+            created = Report.objects.create(comment=comment, reporter=by, reason=reason, note=note)
+            _locked(comment)
+            open_reports = (
+                comment.reports.filter(dismissed_at__isnull=True).values("reporter").distinct().count()
+            )
+            if (
+                comment.status == Status.APPROVED
+                and open_reports >= settings.MARQUEE_MODERATION_REPORT_THRESHOLD
+            ):
+                _set_status(comment, Status.PENDING, held_for=HeldFor.REPORTED)
+                _record(
+                    comment,
+                    Action.REPORTED,
+                    by=None,
+                    from_status=Status.APPROVED,
+                    note=f"{open_reports} readers reported it.",
+                )
+    except IntegrityError:
+        return None
+    return created
+
+
+def dismiss_reports(comment, *, by):
+    with transaction.atomic():
+        count = _dismiss_open_reports(comment, by=by)
+        if count:
+            _record(
+                comment, Action.DISMISS_REPORTS, by=by, from_status=comment.status, note=f"{count} reports"
+            )
+    return count
+
+
+def _dismiss_open_reports(comment, *, by):
+    return comment.reports.filter(dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now(), dismissed_by=by
+    )
+
+
+# --- The author's own comment ------------------------------------------------------------
+
+
+def can_edit(comment, now=None):
+    """Authors may edit within the window, and not once moderation has rejected or removed it."""
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.MARQUEE_MODERATION_EDIT_MINUTES)
+    return comment.status in (Status.APPROVED, Status.PENDING) and now - comment.created_at <= window
+
+
+def author_edit(comment, *, body, render, by=None, request=None):
+    """Apply an author's edit: keep the old text as a revision, re-render, re-run the pipeline.
+
+    `render` turns the source text into HTML (the comments app's markup renderer). Raises
+    `Refused` (closed, banned) without changing anything.
+    """
+    previous_body, previous_status = comment.body, comment.status
+    comment.body = body
+    try:
+        screen(comment, request=request, editing=True)
+    except Refused:
+        comment.body = previous_body
+        comment.status = previous_status
+        raise
+    new_status, new_held_for = comment.status, comment.held_for
+    # An approved comment stays approved unless the new text needs a look (or is spam).
+    if (
+        previous_status == Status.APPROVED
+        and new_status == Status.PENDING
+        and new_held_for
+        in (
+            HeldFor.NEW_COMMENTER,
+            HeldFor.UNVERIFIED_EMAIL,
+        )
+    ):
+        new_status, new_held_for = Status.APPROVED, ""
+    if previous_status == Status.PENDING and new_status == Status.APPROVED:
+        new_status, new_held_for = Status.PENDING, comment.held_for or HeldFor.NEW_COMMENTER
+    now = timezone.now()
+    with transaction.atomic():
+        CommentRevision.objects.create(
+            comment=comment, body=previous_body, created_at=comment.edited_at or comment.created_at
+        )
+        comment.status = previous_status
+        comment.body_html = render(body)
+        comment.edited_at = now
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        if new_status != previous_status:
+            _set_status(comment, new_status, held_for=new_held_for)
+        else:
+            comment.review.bump_thread()
+        _record(comment, Action.AUTHOR_EDIT, by=by, from_status=previous_status, reason=new_held_for)
+        if comment.status == Status.PENDING and previous_status != Status.PENDING:
+            _after_commit(tasks.send_held_notification, comment.pk)
+    return comment
+
+
+def author_delete(comment, *, by=None):
+    """The author deletes their comment: removed, with `held_for` "author_deleted" (a tombstone
+    "deleted by its author" while it has approved replies)."""
+    with transaction.atomic():
+        _locked(comment)
+        previous = comment.status
+        _set_status(comment, Status.REMOVED, held_for=HeldFor.AUTHOR_DELETED)
+        _record(comment, Action.AUTHOR_DELETE, by=by, from_status=previous)
+    return comment

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_moderation
 
 app_name = "comments"
 
 urlpatterns = []
+
+# Moderation: reports, the author's own comment, guests' signed links, unsubscribing.
+urlpatterns += [
+    path("<int:pk>/report/", views_moderation.report_comment, name="comment-report"),
+    path("<int:pk>/edit/", views_moderation.edit_comment, name="comment-edit"),
+    path("<int:pk>/delete/", views_moderation.delete_comment, name="comment-delete"),
+    path("<int:pk>/manage/<str:token>/", views_moderation.guest_manage, name="guest-manage"),
+    path("<int:pk>/manage/<str:token>/edit/", views_moderation.guest_edit, name="guest-edit"),
+    path("<int:pk>/manage/<str:token>/delete/", views_moderation.guest_delete, name="guest-delete"),
+    path("confirm/<str:token>/", views_moderation.guest_confirm, name="guest-confirm"),
+    path("unsubscribe/<str:token>/", views_moderation.unsubscribe, name="unsubscribe"),
+]
