@@ -7,7 +7,7 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 
 from collections import Counter
 
-from .models import Comment
+from .models import Comment, CommentFingerprint, CommentRevision, HeldFor, VerifiedGuestEmail
 
 DELETED_NAME = "Deleted user"
 
@@ -19,7 +19,12 @@ def _comments_of(*, user=None, email=None):
 
 
 def export_comments(*, user=None, email=None):
-    comments = _comments_of(user=user, email=email).select_related("review").order_by("created_at", "pk")
+    comments = (
+        _comments_of(user=user, email=email)
+        .select_related("review")
+        .prefetch_related("revisions")
+        .order_by("created_at", "pk")
+    )
     return [
         {
             "id": comment.pk,
@@ -33,15 +38,25 @@ def export_comments(*, user=None, email=None):
             "name": comment.guest_name if email else None,
             "website": comment.guest_website if email else None,
             "body": comment.body,
+            "earlier_versions": [
+                {"body": revision.body, "replaced_at": revision.replaced_at.isoformat()}
+                for revision in comment.revisions.all()
+            ],
         }
         for comment in comments
     ]
 
 
 def erase_comments(*, user=None, email=None, remove=False):
+    erased = 0
+    if email:
+        erased += VerifiedGuestEmail.objects.filter(email=email.strip().lower()).delete()[0]
     comments = list(_comments_of(user=user, email=email).select_related("review"))
     if not comments:
-        return 0
+        return erased
+    ids = [comment.pk for comment in comments]
+    # The duplicate guard's keys are derived from the author; edits keep the old text.
+    CommentFingerprint.objects.filter(comment_id__in=ids).delete()
     changes = {
         "author": None,
         "guest_name": DELETED_NAME,
@@ -53,13 +68,14 @@ def erase_comments(*, user=None, email=None, remove=False):
     }
     hidden = Counter()
     if remove:
-        changes.update(status=Comment.Status.REMOVED, body="", body_html="")
+        changes.update(status=Comment.Status.REMOVED, held_for=HeldFor.AUTHOR_DELETED, body="", body_html="")
         hidden.update(comment.review_id for comment in comments if comment.is_visible)
-    Comment.objects.filter(pk__in=[comment.pk for comment in comments]).update(**changes)
+        CommentRevision.objects.filter(comment_id__in=ids).delete()
+    Comment.objects.filter(pk__in=ids).update(**changes)
     reviews = {comment.review_id: comment.review for comment in comments}
     for review_id, review in reviews.items():
         review.bump_thread(count_delta=-hidden[review_id])
     # Quotes of these comments carry the old name (and, if removed, the old text).
-    for comment in Comment.objects.filter(pk__in=[comment.pk for comment in comments]):
+    for comment in Comment.objects.filter(pk__in=ids):
         comment.rerender_quoters()
-    return len(comments)
+    return erased + len(comments)

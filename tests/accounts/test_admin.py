@@ -1,0 +1,41 @@
+"""The accounts admin: comment counts, a link to ban, profile fields."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CommentFactory, EditorFactory, ReviewFactory, VerifiedUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(EditorFactory(is_superuser=True))
+    return client
+
+
+def test_user_list_shows_comment_counts_and_ban_links(admin_client, django_assert_max_num_queries):
+    chatty = VerifiedUserFactory(username="chatty")
+    review = ReviewFactory()
+    for _ in range(3):
+        CommentFactory(review=review, author=chatty, guest_name="", guest_email="")
+    VerifiedUserFactory(username="quiet")
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:accounts_user_changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="field-comment_count">3<' in html
+    assert f'href="/admin/comments/ban/add/?account={chatty.pk}"' in html
+    assert "A guest&#x27;s data" in html or "A guest's data" in html
+
+
+def test_user_list_sorts_by_comment_count(admin_client):
+    response = admin_client.get(reverse("admin:accounts_user_changelist"), {"o": "-6"})
+    assert response.status_code == 200
+
+
+def test_user_change_page_shows_profile_and_preferences(admin_client):
+    user = VerifiedUserFactory(bio="Row F.")
+    html = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert 'name="display_name"' in html and 'name="bio"' in html
+    assert 'name="email_on_reply"' in html and 'name="always_show_spoilers"' in html
