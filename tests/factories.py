@@ -123,3 +123,42 @@ class CommentFactory(factory.django.DjangoModelFactory):
     guest_email = factory.LazyAttribute(lambda c: f"{c.guest_name.lower()}@guest.example")
     body = "I saw it twice and liked it more the second time."
     status = "approved"
+
+
+# --- Moderation (comments, part 2) ---------------------------------------------------------
+
+
+class ModeratorFactory(EditorFactory):
+    """A staff account in the Editors group (what the data migration gives editors)."""
+
+    @factory.post_generation
+    def editors_group(obj, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            obj.groups.add(Group.objects.get(name="Editors"))
+
+
+class BanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Ban"
+
+    reason = "Personal attacks on other readers."
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+
+
+class WordListEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.WordListEntry"
+
+    phrase = factory.Sequence(lambda n: f"badword{n}")
+    kind = "disallowed"
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Report"
+
+    comment = factory.SubFactory(CommentFactory)
+    reporter = factory.SubFactory(UserFactory)
+    reason = "incivility"
