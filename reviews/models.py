@@ -1,10 +1,26 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from reviewsite.images import ProcessedImageField
+
+from . import markup
+
+# 0, 0.5, 1, ... 5
+STAR_STEPS = [Decimal(n) / 2 for n in range(11)]
+POSTER_WIDTHS = (160, 320, 640)
+PORTRAIT_WIDTHS = (96, 192, 384)
+
+
+def validate_half_stars(value):
+    if value is not None and value not in STAR_STEPS:
+        raise ValidationError("Give 0 to 5 stars in halves (3.5, not 3.4).", code="half_stars")
 
 
 class Genre(models.Model):
@@ -26,7 +42,15 @@ class Person(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    photo = models.ImageField(upload_to="people/", blank=True)
+    photo = ProcessedImageField(
+        upload_to="people/",
+        blank=True,
+        widths=PORTRAIT_WIDTHS,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     bio = models.TextField(blank=True)
     known_for = models.CharField(
         "known for", max_length=200, blank=True, help_text="Title of a film this person is known for."
@@ -38,6 +62,11 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Name, photo and "known for" appear in film boxes: their pages must change too.
+        Review.objects.filter(film__credits__person=self).touch()
 
     def get_absolute_url(self):
         return reverse("reviews:person-detail", args=[self.slug])
@@ -63,7 +92,15 @@ class Film(models.Model):
         "rating reason", max_length=300, blank=True, help_text='For example "for some sexuality and nudity".'
     )
     genres = models.ManyToManyField(Genre, related_name="films", blank=True)
-    poster = models.ImageField(upload_to="posters/", blank=True)
+    poster = ProcessedImageField(
+        upload_to="posters/",
+        blank=True,
+        widths=POSTER_WIDTHS,
+        width_field="poster_width",
+        height_field="poster_height",
+    )
+    poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     country = models.CharField(max_length=80, blank=True)
     language = models.CharField(max_length=80, blank=True)
     people = models.ManyToManyField(Person, through="Credit", related_name="films")
@@ -75,8 +112,18 @@ class Film(models.Model):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The film box is part of every review page of this film.
+        self.reviews.touch()
+
     def get_absolute_url(self):
         return reverse("reviews:film-detail", args=[self.slug])
+
+    @property
+    def mpaa_label(self):
+        """ "MPAA R" as schema.org's contentRating wants it; empty when not rated."""
+        return "" if self.mpaa_rating == self.Rating.NOT_RATED else f"MPAA {self.mpaa_rating}"
 
 
 class CreditQuerySet(models.QuerySet):
@@ -125,7 +172,15 @@ class Critic(models.Model):
     tenure_from = models.PositiveSmallIntegerField("critic since (year)", null=True, blank=True)
     tenure_until = models.PositiveSmallIntegerField("until (year)", null=True, blank=True)
     bio = models.TextField(blank=True)
-    headshot = models.ImageField(upload_to="critics/", blank=True)
+    headshot = ProcessedImageField(
+        upload_to="critics/",
+        blank=True,
+        widths=PORTRAIT_WIDTHS,
+        width_field="headshot_width",
+        height_field="headshot_height",
+    )
+    headshot_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    headshot_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -133,8 +188,19 @@ class Critic(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The "About the critic" box is part of each of their review pages.
+        self.reviews.touch()
+
     def get_absolute_url(self):
         return reverse("reviews:critic-detail", args=[self.slug])
+
+    @property
+    def tenure(self):
+        if not self.tenure_from:
+            return ""
+        return f"{self.tenure_from}–{self.tenure_until}" if self.tenure_until else f"since {self.tenure_from}"
 
 
 class Book(models.Model):
@@ -149,6 +215,10 @@ class Book(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Review.objects.filter(critic_id=self.critic_id).touch()
+
 
 class ReviewQuerySet(models.QuerySet):
     def published(self):
@@ -162,8 +232,19 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=Review.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
-        """What list pages need, in a fixed number of queries."""
+        """What list pages need, in a fixed number of queries (one, plus one for genres)."""
         return self.select_related("film", "critic").prefetch_related("film__genres")
+
+    def visible_to(self, user):
+        """Published for everyone; staff may also preview drafts and scheduled reviews."""
+        return self.all() if user.is_authenticated and user.is_staff else self.published()
+
+    def written_by(self, user):
+        return self.filter(critic__account=user)
+
+    def touch(self):
+        """Mark pages that show these reviews as changed (conditional GET, fragment caches)."""
+        return self.update(updated_at=timezone.now())
 
 
 class Review(models.Model):
@@ -183,10 +264,13 @@ class Review(models.Model):
         null=True,
         blank=True,
         help_text="0 to 5 in halves; leave empty for no rating.",
+        validators=[validate_half_stars],
     )
     body = models.TextField(help_text="Markdown. Wrap plot reveals in a spoiler block.")
     body_html = models.TextField(editable=False, blank=True)
     has_spoilers = models.BooleanField(default=False, editable=False)
+    # The body as plain text without its spoiler sections: search, snippets, feeds, meta tags.
+    body_public_text = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish date", default=timezone.now, help_text="A future date schedules the review."
@@ -208,17 +292,42 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["film", "critic"], name="one_review_per_film_and_critic"),
             models.CheckConstraint(
-                condition=Q(stars__isnull=True) | (Q(stars__gte=0) & Q(stars__lte=5)),
-                name="stars_between_0_and_5",
+                condition=Q(stars__isnull=True) | Q(stars__in=STAR_STEPS),
+                name="stars_0_to_5_in_halves",
             ),
         ]
+        permissions = [("edit_all_reviews", "Can see and edit every critic's reviews")]
         indexes = [models.Index(fields=["status", "-published_at"])]
 
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        rendered = markup.render(self.body)
+        self.body_html = rendered.html
+        self.body_public_text = rendered.public_text
+        self.has_spoilers = rendered.has_spoilers
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body_html",
+                "body_public_text",
+                "has_spoilers",
+                "updated_at",
+            }
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("reviews:review-detail", args=[self.slug])
+
+    @property
+    def snippet(self):
+        """Spoiler-free opening of the review for lists and search results."""
+        return markup.snippet(self.body_public_text)
+
+    @property
+    def last_modified(self):
+        return max(filter(None, [self.updated_at, self.thread_changed_at, self.published_at]))
 
     @property
     def is_published(self):

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 from django.views.static import serve
 
 from . import views
@@ -18,7 +17,6 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("members/", include("accounts.urls")),
     path("", include("reviews.urls")),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,0 +1,43 @@
+"""Small pieces of the review pages: star ratings and responsive images."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def stars(value, size=""):
+    """★★★½☆ with the number for screen readers ("3.5 out of 5 stars"); nothing when unrated."""
+    if value is None:
+        return ""
+    halves = int(value * 2)
+    full, half = divmod(halves, 2)
+    empty = 5 - full - half
+    glyphs = "★" * full + ("½" if half else "") + "☆" * empty
+    return format_html(
+        '<span class="stars {}" role="img" aria-label="{} out of 5 stars">{}</span>',
+        size,
+        f"{value:g}",
+        glyphs,
+    )
+
+
+@register.simple_tag
+def picture(field_file, alt, sizes="(min-width: 768px) 240px, 40vw", css_class="", width=320, eager=False):
+    """An <img> with srcset, width/height and lazy loading for a ProcessedImageField's file."""
+    if not field_file:
+        return ""
+    src, src_width, src_height = field_file.rendition(width)
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" '
+        'loading="{}" decoding="async">',
+        src,
+        field_file.srcset,
+        sizes,
+        src_width or "",
+        src_height or "",
+        alt,
+        css_class,
+        "eager" if eager else "lazy",
+    )

@@ -1,0 +1,390 @@
+"""Browse, read and search reviews. Thin views: the rules live in `ReviewQuerySet`."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.safestring import mark_safe
+from django.views.generic import DetailView, ListView, TemplateView
+
+from . import search
+from .forms import ArchiveFilterForm, archive_years
+from .models import Credit, Critic, Film, Genre, Person, Review
+
+# Bump when the review page's markup changes, so browsers drop pages cached before a deploy.
+REVIEW_PAGE_VERSION = "1"
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """A JSON-LD document safe to put inside <script type="application/ld+json">."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308
+
+
+def canonical_url(request, page_obj=None):
+    """The list page's own URL: its path, plus ?page=N beyond the first page; no filters."""
+    url = request.build_absolute_uri(request.path)
+    if page_obj is not None and page_obj.number > 1:
+        url += f"?page={page_obj.number}"
+    return url
+
+
+def published_reviews_q(prefix=""):
+    return Q(**{f"{prefix}status": Review.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def genres_with_reviews():
+    return (
+        Genre.objects.annotate(
+            review_count=Count("films__reviews", filter=published_reviews_q("films__reviews__"))
+        )
+        .filter(review_count__gt=0)
+        .order_by("name")
+    )
+
+
+class ListPageMixin:
+    paginate_by = 20
+    noindex = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["canonical_url"] = canonical_url(self.request, context.get("page_obj"))
+        context["noindex"] = self.noindex
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        month_ago = timezone.now() - timedelta(days=30)
+        recent_approved = Q(comments__status="approved", comments__created_at__gte=month_ago)
+        return super().get_context_data(
+            latest=Review.objects.published().for_listing()[:12],
+            most_discussed=Review.objects.published()
+            .select_related("film")
+            .annotate(recent_comments=Count("comments", filter=recent_approved))
+            .filter(recent_comments__gt=0)
+            .order_by("-recent_comments", "-published_at")[:5],
+            genres=genres_with_reviews(),
+            canonical_url=self.request.build_absolute_uri("/"),
+            **kwargs,
+        )
+
+
+class ReviewListView(ListPageMixin, ListView):
+    template_name = "reviews/review_list.html"
+    context_object_name = "reviews"
+
+    def get_queryset(self):
+        self.form = ArchiveFilterForm(self.request.GET, years=archive_years())
+        self.noindex = self.form.is_filtered
+        return self.form.apply(Review.objects.published().for_listing())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+class ReviewDetailView(DetailView):
+    """The review page.
+
+    Anonymous readers without a session or messages cookie get `ETag`/`Last-Modified` and 304s:
+    the validators cover the review (film, critic and people edits touch `updated_at`) and the
+    thread (`thread_version`, `thread_changed_at`). Anyone else always gets a fresh page.
+    """
+
+    template_name = "reviews/review_detail.html"
+    context_object_name = "review"
+
+    def get_queryset(self):
+        return Review.objects.visible_to(self.request.user).select_related("film", "critic")
+
+    def cacheable(self):
+        cookies = self.request.COOKIES
+        return (
+            self.request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in cookies
+            and "messages" not in cookies
+            and self.object.is_published
+        )
+
+    def validators(self):
+        review = self.object
+        stamp = "|".join(
+            str(part)
+            for part in (
+                REVIEW_PAGE_VERSION,
+                review.pk,
+                review.updated_at.isoformat(),
+                review.thread_version,
+                review.thread_changed_at.isoformat() if review.thread_changed_at else "",
+                review.approved_comment_count,
+                review.comments_are_open(),
+            )
+        )
+        return hashlib.sha256(stamp.encode()).hexdigest()[:32], review.last_modified.timestamp()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        cacheable = self.cacheable()
+        if cacheable:
+            etag, last_modified = self.validators()
+            not_modified = get_conditional_response(
+                request, etag=quote_etag(etag), last_modified=int(last_modified)
+            )
+            if not_modified is not None:
+                patch_vary_headers(not_modified, ["Cookie"])
+                return not_modified
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        patch_vary_headers(response, ["Cookie"])
+        if cacheable:
+            response["ETag"] = quote_etag(etag)
+            response["Last-Modified"] = http_date(last_modified)
+            patch_cache_control(response, no_cache=True)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = self.object
+        film = review.film
+        known_for_review = (
+            Review.objects.published()
+            .filter(film__title__iexact=OuterRef("person__known_for"))
+            .exclude(film=film)
+            .order_by("-published_at")
+            .values("slug")[:1]
+        )
+        credits = list(
+            film.credits.filter(role__in=[Credit.Role.DIRECTOR, Credit.Role.WRITER, Credit.Role.CAST])
+            .select_related("person")
+            .annotate(known_for_slug=Subquery(known_for_review))
+            .order_by("billing_order", "pk")
+        )
+        genres = list(film.genres.all())
+        books = list(review.critic.books.all())
+        directors = [c for c in credits if c.role == Credit.Role.DIRECTOR]
+        cast = [c for c in credits if c.role == Credit.Role.CAST]
+        context.update(
+            film=film,
+            critic=review.critic,
+            genres=genres,
+            directors=directors,
+            writers=[c for c in credits if c.role == Credit.Role.WRITER],
+            cast=cast,
+            books=books,
+            canonical_url=self.request.build_absolute_uri(review.get_absolute_url()),
+            json_ld=json_ld(review_json_ld(self.request, review, genres, directors, cast)),
+            is_preview=not review.is_published,
+        )
+        return context
+
+
+def _image_url(request, field_file, width=640):
+    if not field_file:
+        return None
+    url, _, _ = field_file.rendition(width)
+    return request.build_absolute_uri(url)
+
+
+def movie_json_ld(request, film, genres, directors, cast):
+    movie = {
+        "@type": "Movie",
+        "name": film.title,
+        "url": request.build_absolute_uri(film.get_absolute_url()),
+        "genre": [genre.name for genre in genres],
+        "director": [
+            {
+                "@type": "Person",
+                "name": c.person.name,
+                "url": request.build_absolute_uri(c.person.get_absolute_url()),
+            }
+            for c in directors
+        ],
+        "actor": [
+            {
+                "@type": "Person",
+                "name": c.person.name,
+                "url": request.build_absolute_uri(c.person.get_absolute_url()),
+            }
+            for c in cast
+        ],
+    }
+    if film.poster:
+        movie["image"] = _image_url(request, film.poster)
+    if film.release_date:
+        movie["dateCreated"] = film.release_date.isoformat()
+    if film.runtime_minutes:
+        movie["duration"] = f"PT{film.runtime_minutes // 60}H{film.runtime_minutes % 60}M"
+    if film.mpaa_label:
+        movie["contentRating"] = film.mpaa_label
+    return movie
+
+
+def review_json_ld(request, review, genres, directors, cast):
+    url = request.build_absolute_uri(review.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Review",
+        "url": url,
+        "name": review.headline,
+        "headline": review.headline,
+        "itemReviewed": movie_json_ld(request, review.film, genres, directors, cast),
+        "author": {
+            "@type": "Person",
+            "name": review.critic.name,
+            "jobTitle": review.critic.title,
+            "url": request.build_absolute_uri(review.critic.get_absolute_url()),
+        },
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.MARQUEE_SITE_NAME,
+            "url": request.build_absolute_uri("/"),
+        },
+        "datePublished": review.published_at.isoformat(),
+        "dateModified": review.updated_at.isoformat(),
+        "description": review.lowdown,
+        "commentCount": review.approved_comment_count,
+        "discussionUrl": f"{url}#comments",
+    }
+    if review.stars is not None:
+        data["reviewRating"] = {
+            "@type": "Rating",
+            "ratingValue": float(review.stars),
+            "bestRating": 5,
+            "worstRating": 0,
+        }
+    return data
+
+
+class FilmDetailView(DetailView):
+    template_name = "reviews/film_detail.html"
+    context_object_name = "film"
+    queryset = Film.objects.prefetch_related(
+        "genres",
+        Prefetch(
+            "credits",
+            queryset=Credit.objects.select_related("person").order_by("role", "billing_order", "pk"),
+        ),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        film = self.object
+        credits = list(film.credits.all())
+        reviews = list(Review.objects.published().filter(film=film).select_related("critic"))
+        context.update(
+            reviews=reviews,
+            directors=[c for c in credits if c.role == Credit.Role.DIRECTOR],
+            cast=[c for c in credits if c.role == Credit.Role.CAST],
+            crew=[c for c in credits if c.role not in (Credit.Role.DIRECTOR, Credit.Role.CAST)],
+            genres=list(film.genres.all()),
+            canonical_url=self.request.build_absolute_uri(film.get_absolute_url()),
+            poster_url=_image_url(self.request, film.poster),
+        )
+        return context
+
+
+class PersonDetailView(DetailView):
+    template_name = "reviews/person_detail.html"
+    context_object_name = "person"
+    model = Person
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest_review = (
+            Review.objects.published()
+            .filter(film=OuterRef("film"))
+            .order_by("-published_at")
+            .values("slug")[:1]
+        )
+        credits = list(
+            self.object.credits.filter(Exists(Review.objects.published().filter(film=OuterRef("film"))))
+            .select_related("film")
+            .annotate(review_slug=Subquery(latest_review))
+            .order_by("-film__year", "film__title")
+        )
+        context.update(
+            directed=[c for c in credits if c.role == Credit.Role.DIRECTOR],
+            starred=[c for c in credits if c.role == Credit.Role.CAST],
+            other=[c for c in credits if c.role not in (Credit.Role.DIRECTOR, Credit.Role.CAST)],
+            canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
+        )
+        return context
+
+
+class CriticListView(ListPageMixin, ListView):
+    template_name = "reviews/critic_list.html"
+    context_object_name = "critics"
+
+    def get_queryset(self):
+        return Critic.objects.annotate(
+            review_count=Count("reviews", filter=published_reviews_q("reviews__"))
+        ).order_by("tenure_until", "tenure_from", "name")
+
+
+class CriticDetailView(ListPageMixin, ListView):
+    template_name = "reviews/critic_detail.html"
+    context_object_name = "reviews"
+
+    def get_queryset(self):
+        self.critic = get_object_or_404(Critic.objects.prefetch_related("books"), slug=self.kwargs["slug"])
+        return Review.objects.published().filter(critic=self.critic).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(critic=self.critic, books=list(self.critic.books.all()), **kwargs)
+
+
+class GenreDetailView(ListPageMixin, ListView):
+    template_name = "reviews/genre_detail.html"
+    context_object_name = "reviews"
+
+    def get_queryset(self):
+        self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
+        return Review.objects.published().filter(film__genres=self.genre).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(genre=self.genre, **kwargs)
+
+
+class SearchView(ListView):
+    template_name = "reviews/search.html"
+    context_object_name = "reviews"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.query, self.error = "", None
+        try:
+            self.query = search.clean_query(request.GET.get("q", ""))
+        except search.QueryError as error:
+            self.error = error
+        response = super().get(request, *args, **kwargs)
+        if self.error:
+            response.status_code = self.error.status
+        return response
+
+    def get_queryset(self):
+        if self.error:
+            return Review.objects.none()
+        return search.search_reviews(self.query)
+
+    def get_context_data(self, **kwargs):
+        films = [] if self.error else list(search.search_films(self.query))
+        return super().get_context_data(
+            query=self.query,
+            raw_query=self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH],
+            error=self.error.message if self.error else "",
+            films=films,
+            noindex=True,
+            canonical_url=self.request.build_absolute_uri(self.request.path),
+            **kwargs,
+        )
