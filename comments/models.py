@@ -95,15 +95,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"Comment {self.pk} by {self.author_name} on {self.review_id}"
 
-    def get_absolute_url(self):
-        return reverse("comments:comment-permalink", args=[self.pk])
-
-    @property
-    def author_name(self):
-        if self.author_id:
-            return self.author.public_name
-        return self.guest_name
-
     def save(self, *args, **kwargs):
         """Render the markup when the body changed; give a new comment its place in the tree.
 
@@ -126,6 +117,15 @@ class Comment(models.Model):
         quoted = getattr(self, "_quoted", None)
         if body_saved and quoted is not None and (quoted or not adding):
             self.quoted_comments.set(quoted)
+
+    def get_absolute_url(self):
+        return reverse("comments:comment-permalink", args=[self.pk])
+
+    @property
+    def author_name(self):
+        if self.author_id:
+            return self.author.public_name
+        return self.guest_name
 
     def tree_path(self):
         own = f"{self.pk:0{PATH_STEP}d}"

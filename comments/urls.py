@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views_moderation
+from . import views, views_moderation
 
 app_name = "comments"
 
-urlpatterns = []
+# Posting, replies and permalinks (comments, part 1).
+urlpatterns = [
+    path("review/<int:review_id>/post/", views.post_comment, name="comment-post"),
+    path("<int:pk>/", views.permalink, name="comment-permalink"),
+    path("<int:pk>/reply/", views.reply, name="comment-reply"),
+]
 
 # Moderation: reports, the author's own comment, guests' signed links, unsubscribing.
 urlpatterns += [

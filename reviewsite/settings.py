@@ -276,6 +276,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MARQUEE_SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Marquee")
 # Comments close this many days after a review is published (a review can set its own date).
 MARQUEE_COMMENTS_CLOSE_AFTER_DAYS = env_int("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", 30)
+# --- Comments (comments/): the thread on the review page ------------------
+MARQUEE_COMMENTS_PER_PAGE = env_int("DJANGO_COMMENTS_PER_PAGE", 50)  # top-level threads a page
+MARQUEE_COMMENTS_MAX_DEPTH = env_int("DJANGO_COMMENTS_MAX_DEPTH", 5)  # deeper replies show at this depth
+MARQUEE_COMMENTS_FORM_MIN_SECONDS = 3  # a form posted sooner after rendering is spam
+MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is spam
+MARQUEE_COMMENTS_CACHE_SECONDS = env_int("DJANGO_COMMENTS_CACHE_SECONDS", 24 * 60 * 60)  # thread fragments
 # Absolute links in e-mail (notifications, confirmation and unsubscribe links).
 MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

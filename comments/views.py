@@ -1,0 +1,144 @@
+"""Posting, replying and permalinks. The thread itself is the `comment_thread` template tag."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from reviews.models import Review
+
+from . import markup, moderation, thread
+from .forms import CommentForm
+from .models import Comment
+
+CLOSED = "Comments are closed on this review."
+UNVERIFIED = "Please verify your e-mail address before commenting."
+
+
+def _form_page(request, review, form, *, parent=None, status=200, refusal="", existing=None, state="open"):
+    parent_html = ""
+    if parent is not None:
+        # Built from escaped parts and body_html, which was sanitised on save.
+        parent_html = mark_safe(thread.Renderer(comments_open=False).render(parent))  # noqa: S308
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {
+            "review": review,
+            "film": review.film,
+            "form": form,
+            "parent": parent,
+            "parent_html": parent_html,
+            "refusal": refusal,
+            "existing": existing,
+            "existing_url": thread.comment_url(existing) if existing is not None and existing.pk else "",
+            "state": state,
+            "signed_in": request.user.is_authenticated,
+        },
+        status=status,
+    )
+
+
+def _published_review(review_id):
+    return get_object_or_404(Review.objects.published().select_related("film", "critic"), pk=review_id)
+
+
+def _visitor_state(request, review):
+    if not review.comments_are_open():
+        return "closed"
+    if request.user.is_authenticated and not thread.can_comment(request.user):
+        return "unverified"
+    return "open"
+
+
+@require_POST
+def post_comment(request, review_id):
+    """Validate (tamper checks, honeypot, parent) -> build -> screen -> post. Nothing is stored
+    unless `moderation.post()` runs; its transaction holds only the writes."""
+    review = _published_review(review_id)
+    state = _visitor_state(request, review)
+    if state == "closed":
+        return _form_page(request, review, None, status=403, refusal=CLOSED, state=state)
+    if state == "unverified":
+        return _form_page(request, review, None, status=403, refusal=UNVERIFIED, state=state)
+    form = CommentForm(review, request.POST, user=request.user)
+    if not form.is_valid():
+        parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+        return _form_page(request, review, form, parent=parent, status=400)
+    comment = form.build_comment(request)
+    comment.render_body()
+    try:
+        moderation.screen(comment, tampered=form.tamper_reason or False, request=request)
+        moderation.post(comment)
+    except moderation.Refused as refused:
+        return _form_page(
+            request,
+            review,
+            form,
+            parent=comment.parent,
+            status=refused.status,
+            refusal=refused.message,
+            existing=refused.existing,
+        )
+    _remember_guest(request, form)
+    if comment.is_visible:
+        review.refresh_from_db(fields=["thread_version", "approved_comment_count"])
+        messages.success(request, "Thanks: your comment is up.")
+        return redirect(thread.comment_url(comment))
+    thread.remember_pending(request, comment)
+    messages.info(
+        request,
+        "Thanks! Your comment is awaiting moderation. Only you can see it until an editor approves it.",
+    )
+    return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
+
+
+def _remember_guest(request, form):
+    if form.user:
+        return
+    data = form.cleaned_data
+    if data.get("remember"):
+        request.session[thread.SESSION_GUEST] = {
+            "name": data["name"],
+            "email": data["email"],
+            "website": data.get("website", ""),
+            "remember": True,
+        }
+    else:
+        request.session.pop(thread.SESSION_GUEST, None)
+
+
+@require_GET
+def reply(request, pk):
+    """The reply page (without JavaScript): the parent and the form; `?quote=1` pre-fills a quote."""
+    parent = get_object_or_404(
+        Comment.objects.visible().select_related("author", "review__film", "review__critic"),
+        pk=pk,
+        review__in=Review.objects.published(),
+    )
+    review = parent.review
+    initial = {"parent": parent.pk, **thread.remembered_guest(request)}
+    if request.GET.get("quote"):
+        initial["body"] = markup.quote_source(
+            name=parent.author_name, comment_id=parent.pk, text=markup.strip_quotes(parent.body)
+        )
+    form = CommentForm(review, initial=initial, user=request.user)
+    state = _visitor_state(request, review)
+    return _form_page(request, review, form, parent=parent, state=state)
+
+
+@require_GET
+def permalink(request, pk):
+    """`/comments/<id>/`: to the page of the thread that shows it, at its anchor."""
+    comment = get_object_or_404(Comment.objects.select_related("review"), pk=pk)
+    review = comment.review
+    if not review.is_published:
+        raise Http404("No such comment.")
+    layout = thread.get_layout(review)
+    hidden_ancestors = layout.tombstones.get(comment.path[: thread.PATH_STEP], ())
+    if comment.is_visible or comment.pk in hidden_ancestors:
+        return redirect(thread.comment_url(comment))
+    if comment.status in thread.OWN_UNDECIDED and thread.is_own(request, comment):
+        return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
+    raise Http404("No such comment.")

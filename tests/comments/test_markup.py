@@ -1,0 +1,147 @@
+"""The comment markup language (comments/markup.py)."""
+
+import time
+
+import pytest
+
+from comments.markup import quote_source, quoted_ids, render, strip_quotes
+
+REL = 'rel="nofollow ugc noopener noreferrer"'
+
+
+def test_bold_and_italic():
+    assert render("[b]bold[/b] and [i]italic[/i]") == "<p><strong>bold</strong> and <em>italic</em></p>"
+
+
+def test_tags_are_case_insensitive():
+    assert render("[B]x[/b]") == "<p><strong>x</strong></p>"
+
+
+def test_paragraphs_from_blank_lines_and_line_breaks():
+    assert render("one\ntwo\n\n\n  \nthree") == "<p>one<br>two</p><p>three</p>"
+
+
+def test_windows_newlines_and_surrounding_blank_lines():
+    assert render("\r\n\r\none\r\ntwo\r\n\r\n") == "<p>one<br>two</p>"
+
+
+def test_raw_html_is_shown_as_text():
+    html = render('<script>alert("x")</script><img src=x onerror=alert(1)> & <b>')
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "&amp;" in html
+
+
+def test_bare_urls_are_linked_with_rel():
+    html = render("See https://example.com/a?b=1&c=2. Or http://x.org/wiki/Film_(1999)")
+    assert f'<a href="https://example.com/a?b=1&amp;c=2" {REL}>https://example.com/a?b=1&amp;c=2</a>.' in html
+    assert f'<a href="http://x.org/wiki/Film_(1999)" {REL}>' in html
+
+
+def test_only_http_urls_are_linked():
+    for text in ("javascript:alert(1)", "ftp://example.com/x", "data:text/html,hi"):
+        assert "<a" not in render(text)
+
+
+def test_url_cannot_break_out_of_the_attribute():
+    html = render('https://example.com/"onmouseover="alert(1)')
+    assert 'href="https://example.com/"' in html
+    assert "onmouseover=" not in html.split(">")[0]
+
+
+def test_spoiler_is_details_and_works_without_javascript():
+    html = render("It ends with [spoiler]a twist[/spoiler]")
+    assert '<details class="spoiler"><summary>' in html
+    assert "<p>a twist</p></details>" in html
+    assert "open" not in html
+
+
+def test_quote_plain_named_and_linked():
+    assert render("[quote]said[/quote]") == '<blockquote class="comment-quote"><p>said</p></blockquote>'
+    named = render('[quote="Ann"]said[/quote]')
+    assert "<cite>Ann</cite> wrote:" in named and "<p>said</p>" in named
+    linked = render('[quote="Ann" id=42]said[/quote]', quoted_lookup={42: True})
+    assert 'data-quote-id="42"' in linked and 'href="/comments/42/"' in linked and "<p>said</p>" in linked
+
+
+def test_quote_name_is_escaped():
+    html = render('[quote="<b>Ann</b>"]x[/quote]')
+    assert "<cite>&lt;b&gt;Ann&lt;/b&gt;</cite>" in html
+
+
+def test_removed_quote_is_redacted():
+    html = render('[quote="Ann" id=42]something nasty[/quote]\nMy reply', quoted_lookup={42: False})
+    assert "something nasty" not in html
+    assert "quoted comment removed" in html
+    assert "My reply" in html
+
+
+def test_quote_of_unknown_comment_is_redacted():
+    assert "quoted comment removed" in render('[quote="Ann" id=7]x[/quote]', quoted_lookup={})
+
+
+def test_quote_nesting_deeper_than_three_collapses():
+    body = "[quote]1[quote]2[quote]3[quote]4[quote]5[/quote][/quote][/quote][/quote][/quote] after"
+    html = render(body)
+    assert html.count("<blockquote") == 3
+    assert "[…]" in html
+    assert "4" not in html and "5" not in html
+    assert html.endswith("<p>after</p>")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[b]unclosed", "closed[/b]", "[quote]never closed", "[spoiler]x", "[i]a[b]b[/i]c[/b]", "[/quote]"],
+)
+def test_unbalanced_tags_come_out_literally(body):
+    html = render(body)
+    for tag in ("[b]", "[/b]", "[quote]", "[spoiler]", "[/quote]"):
+        if tag in body and body.count(tag) != body.count(tag.replace("[", "[/", 1)):
+            assert tag in html
+
+
+def test_improper_nesting_keeps_the_inner_tag_literal():
+    assert render("[b]x[i]y[/b]z[/i]") == "<p><strong>x[i]y</strong>z[/i]</p>"
+
+
+def test_unknown_tags_are_literal():
+    assert render("[u]x[/u] [url]b[/url] [quote id=3]q[/quote]") == (
+        "<p>[u]x[/u] [url]b[/url] [quote id=3]q[/quote]</p>"
+    )
+
+
+def test_inline_tags_do_not_span_paragraphs():
+    assert render("[b]one\n\ntwo[/b]") == "<p>[b]one</p><p>two[/b]</p>"
+
+
+def test_inline_tags_inside_quotes():
+    assert render("[quote][b]x[/b][/quote]") == (
+        '<blockquote class="comment-quote"><p><strong>x</strong></p></blockquote>'
+    )
+
+
+@pytest.mark.parametrize("unit", ["[quote]", "</b>", "[b]", "[/quote]", "[quote]x[/quote]", "https://"])
+def test_64k_of_a_pathological_pattern_renders_well_under_a_second(unit):
+    body = (unit * (65536 // len(unit) + 1))[:65536]
+    started = time.perf_counter()
+    html = render(body)
+    assert time.perf_counter() - started < 1.0
+    assert html
+
+
+def test_deep_matched_nesting_is_capped():
+    body = "[quote]" * 5000 + "x" + "[/quote]" * 5000
+    html = render(body)
+    assert html.count("<blockquote") == 3
+
+
+def test_quoted_ids_and_strip_quotes():
+    body = '[quote="A" id=3]old[/quote]\n\nmine [b]b[/b] [quote="B" id=4]unclosed'
+    assert quoted_ids(body) == {3}
+    assert strip_quotes(body) == 'mine [b]b[/b] [quote="B" id=4]unclosed'
+
+
+def test_quote_source_cleans_the_name():
+    assert (
+        quote_source(name='A "b"] c', comment_id=9, text=" hi ") == "[quote=\"A 'b') c\" id=9]hi[/quote]\n\n"
+    )
+    assert quoted_ids(quote_source(name='A "b"] c', comment_id=9, text="hi")) == {9}
