@@ -556,8 +556,5 @@ def moderation_counts():
     """For the admin index: comments awaiting moderation, and those with open reports."""
     return {
         "pending": Comment.objects.in_moderation().count(),
-        "reported": Comment.objects.filter(reports__dismissed_at__isnull=True)
-        .values("pk")
-        .distinct()
-        .count(),
+        "reported": Report.objects.filter(dismissed_at__isnull=True).values("comment").distinct().count(),
     }
