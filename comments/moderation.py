@@ -540,11 +540,11 @@ def can_edit(comment, now=None):
     return comment.status in (Status.APPROVED, Status.PENDING) and now - comment.created_at <= window
 
 
-def author_edit(comment, *, body, render, by=None, request=None):
+def author_edit(comment, *, body, by=None, request=None):
     """Apply an author's edit: keep the old text as a revision, re-render, re-run the pipeline.
 
-    `render` turns the source text into HTML (the comments app's markup renderer). Raises
-    `Refused` (closed, banned) without changing anything.
+    The body is re-rendered with the comments app's renderer (`Comment.render_body()`), before
+    the transaction. Raises `Refused` (closed, banned) without changing anything.
     """
     previous_body, previous_status = comment.body, comment.status
     comment.body = body
@@ -568,13 +568,13 @@ def author_edit(comment, *, body, render, by=None, request=None):
         new_status, new_held_for = Status.APPROVED, ""
     if previous_status == Status.PENDING and new_status == Status.APPROVED:
         new_status, new_held_for = Status.PENDING, comment.held_for or HeldFor.NEW_COMMENTER
+    comment.render_body()
     now = timezone.now()
     with transaction.atomic():
         CommentRevision.objects.create(
             comment=comment, body=previous_body, created_at=comment.edited_at or comment.created_at
         )
         comment.status = previous_status
-        comment.body_html = render(body)
         comment.edited_at = now
         comment.save(update_fields=["body", "body_html", "edited_at"])
         if new_status != previous_status:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import markup, moderation, notifications
+from . import moderation, notifications
 from .models import Comment, Report
 
 MAX_BODY = 5000
@@ -44,13 +44,6 @@ class EditForm(forms.Form):
 
 def _comment_or_404(pk):
     return get_object_or_404(Comment.objects.select_related("review", "review__film", "author"), pk=pk)
-
-
-def _render_body(body):
-    """The comments app's renderer, told which quoted comments are still visible."""
-    ids = markup.quoted_ids(body)
-    visible = set(Comment.objects.visible().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    return markup.render(body, quoted_lookup={pk: pk in visible for pk in ids})
 
 
 def _back_to(comment):
@@ -118,7 +111,6 @@ def _edit(request, comment, *, template_context):
                 moderation.author_edit(
                     comment,
                     body=form.cleaned_data["body"],
-                    render=_render_body,
                     by=request.user if request.user.is_authenticated else None,
                     request=request,
                 )
