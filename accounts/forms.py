@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -75,3 +76,24 @@ class DeleteAccountForm(PasswordConfirmForm):
             "is replaced by a note that it was removed, so replies keep their place."
         ),
     )
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form in the site's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail"
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in"
+
+
+class SignupForm(allauth_forms.SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail"
+        self.fields["email"].help_text = "We send a link to check it. Nobody else sees it."
+        self.fields["username"].help_text = (
+            "Letters, digits and @ . + - _ only. Your profile lives at /members/<username>/; "
+            "you can choose a display name for your comments later."
+        )
