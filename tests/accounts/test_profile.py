@@ -162,3 +162,18 @@ def test_wants_reply_emails_follows_the_preference():
     assert UserFactory().wants_reply_emails
     assert not UserFactory(email_on_reply=False).wants_reply_emails
     assert not UserFactory(is_active=False).wants_reply_emails
+
+
+def test_always_show_spoilers_opens_review_and_comment_spoilers_on_the_review_page(client):
+    review = ReviewFactory()
+    type(review).objects.filter(pk=review.pk).update(body_html=SPOILER)
+    CommentFactory(review=review, body="Before. [spoiler]The twist.[/spoiler]")
+    review.bump_thread(count_delta=1)
+    reader = VerifiedUserFactory()
+    client.force_login(reader)
+    closed = client.get(review.get_absolute_url()).content.decode()
+    assert closed.count('<details class="spoiler"') == 2 and "<details open" not in closed
+    reader.always_show_spoilers = True
+    reader.save()
+    opened = client.get(review.get_absolute_url()).content.decode()
+    assert opened.count('<details open class="spoiler"') == 2
