@@ -16,9 +16,7 @@ class ArchiveFilterForm(forms.Form):
         "discussed": ("-approved_comment_count", "-published_at", "-pk"),
     }
 
-    genre = forms.ModelChoiceField(
-        Genre.objects.all(), to_field_name="slug", required=False, empty_label="Any genre"
-    )
+    genre = forms.ChoiceField(label="Genre", required=False)
     stars = forms.TypedChoiceField(
         label="Rating",
         choices=[("", "Any rating")] + [(str(n), f"{n} stars or more") for n in (5, 4, 3, 2, 1)],
@@ -30,9 +28,7 @@ class ArchiveFilterForm(forms.Form):
         label="MPAA", choices=[("", "Any MPAA rating"), *Film.Rating.choices], required=False
     )
     year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None)
-    critic = forms.ModelChoiceField(
-        Critic.objects.all(), to_field_name="slug", required=False, empty_label="Any critic"
-    )
+    critic = forms.ChoiceField(label="Critic", required=False)
     sort = forms.ChoiceField(
         choices=[("newest", "Newest"), ("rating", "Highest rated"), ("discussed", "Most discussed")],
         required=False,
@@ -40,7 +36,10 @@ class ArchiveFilterForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # One query per list, evaluated once: the template loops over plain lists.
         self.fields["year"].choices = [("", "Any year")] + [(str(y), str(y)) for y in years]
+        self.fields["genre"].choices = [("", "Any genre"), *Genre.objects.values_list("slug", "name")]
+        self.fields["critic"].choices = [("", "Any critic"), *Critic.objects.values_list("slug", "name")]
 
     def values(self):
         """The valid filters only; an invalid one is ignored rather than failing the page."""
@@ -51,7 +50,7 @@ class ArchiveFilterForm(forms.Form):
         values = self.values()
         filters = Q()
         if "genre" in values:
-            filters &= Q(film__genres=values["genre"])
+            filters &= Q(film__genres__slug=values["genre"])
         if "stars" in values:
             filters &= Q(stars__gte=values["stars"])
         if "rated" in values:
@@ -59,7 +58,7 @@ class ArchiveFilterForm(forms.Form):
         if "year" in values:
             filters &= Q(film__year=values["year"])
         if "critic" in values:
-            filters &= Q(critic=values["critic"])
+            filters &= Q(critic__slug=values["critic"])
         ordering = self.SORTS[values.get("sort") or "newest"]
         if values.get("sort") == "rating":
             reviews = reviews.filter(stars__isnull=False)

@@ -97,6 +97,16 @@ class CriticFactory(factory.django.DjangoModelFactory):
     bio = "Has reviewed films for the weekly since the video-store days."
 
 
+class BookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Book"
+
+    critic = factory.SubFactory(CriticFactory)
+    title = factory.Sequence(lambda n: f"Collected Notices, Volume {n}")
+    year = 2019
+    order = factory.Sequence(int)
+
+
 class ReviewFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "reviews.Review"
