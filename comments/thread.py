@@ -322,14 +322,18 @@ def remember_pending(request, comment):
 
 
 def own_pending(request, review):
-    """The visitor's own comments on `review` still awaiting moderation (one query, or none)."""
-    user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
+    """The visitor's own comments on `review` still awaiting moderation.
+
+    One query, and only when this browser's session remembers posting a comment still pending
+    (guests and accounts alike), so other readers' pages cost nothing. A signed-in author also
+    sees the held comments they posted from another browser once this one has posted too.
+    """
     ids = request.session.get(SESSION_PENDING) if hasattr(request, "session") else None
-    if not signed_in and not ids:
+    if not ids:
         return []
-    mine = Q(pk__in=ids) if ids else Q(pk__in=[])
-    if signed_in:
+    mine = Q(pk__in=ids)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         mine |= Q(author_id=user.pk)
     return list(
         Comment.objects.filter(review_id=review.pk, status__in=OWN_UNDECIDED)
