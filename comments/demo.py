@@ -1,8 +1,251 @@
-"""Demo discussions (filled in by the comments issues)."""
+"""Demo discussions (comments, part 1) and the moderation demo (part 2). Idempotent."""
 
 
 def load():
+    load_discussions()
     load_moderation()  # keep last: the moderation demo (comments, part 2)
+
+
+# =====================================================================================
+# Discussions (comments, part 1): real threads under three published reviews, 4 deep,
+# with quotes, a critic replying (Critic badge), an editor (Staff badge), a spoiler and one
+# comment awaiting moderation. Skipped when its marker comment exists.
+# =====================================================================================
+
+DISCUSSION_MARKER = "Saw it at the Friday late show and the whole row stayed through the credits."
+
+# Each thread: (key, parent key or None, who, body, quote) where `who` is "reader", "critic",
+# "editor" (demo accounts) or a guest's name, and `quote` is (quoted key, quoted text) or None.
+DISCUSSIONS = [
+    [
+        ("a1", None, "Nora B.", DISCUSSION_MARKER, None),
+        ("a2", "a1", "reader", "Same here. Nobody wanted to be the first one to stand up.", None),
+        (
+            "a3",
+            "a2",
+            "critic",
+            "That's the best thing anyone can say about a film. Thank you both for going to see it "
+            "in a theatre.",
+            None,
+        ),
+        (
+            "a4",
+            "a3",
+            "Nora B.",
+            "Will you be covering the director's earlier films at the retrospective?",
+            ("a3", "Thank you both for going to see it in a theatre."),
+        ),
+        (
+            "a5",
+            None,
+            "Hank Ortiz",
+            "I thought the middle hour dragged. Twenty minutes shorter and it's a classic.",
+            None,
+        ),
+        (
+            "a6",
+            "a5",
+            "Priya",
+            "Disagree: the [i]slowness[/i] is the point. You feel every day of that winter.",
+            ("a5", "I thought the middle hour dragged."),
+        ),
+        ("a7", "a6", "Hank Ortiz", "Fair. I'll give it another go when it streams.", None),
+        (
+            "a8",
+            None,
+            "Jules",
+            "Careful with the ending if you haven't seen it:\n\n[spoiler]The lighthouse keeper was the "
+            "narrator all along, and the last shot is the first shot, reversed.[/spoiler]",
+            None,
+        ),
+        ("a9", "a8", "Dee", "Thank you for the spoiler tag. Going tonight!", None),
+        (
+            "a10",
+            None,
+            "Marcus L.",
+            "The score is doing [b]so much[/b] work here. Two notes and I was terrified.",
+            None,
+        ),
+        (
+            "a11",
+            "a10",
+            "editor",
+            "A reminder that the composer's interview runs in next week's print edition.",
+            None,
+        ),
+        ("a12", None, "Ruth", "Took my dad, who hasn't been to a cinema since 1997. He loved it.", None),
+        ("a13", "a12", "reader", "This made my morning.", None),
+        ("a14", None, "Ben T.", "Three and a half stars feels stingy. Four at least.", None),
+        ("a15", "a14", "Ola", "Stars are the least interesting part of a review anyway.", None),
+        ("a16", "a15", "Ben T.", "Says the person who read the stars first. We all do.", None),
+    ],
+    [
+        (
+            "b1",
+            None,
+            "Wendy C.",
+            "Finally a comedy that trusts its audience. No jokes explained twice.",
+            None,
+        ),
+        (
+            "b2",
+            "b1",
+            "Pete",
+            "The diner scene! I missed the next line because the whole room was laughing.",
+            None,
+        ),
+        ("b3", "b2", "Wendy C.", "Which is the best reason to see it again.", None),
+        (
+            "b4",
+            "b3",
+            "reader",
+            "Or wait for the home release and pause it like a sensible person.",
+            ("b3", "the best reason to see it again"),
+        ),
+        (
+            "b5",
+            None,
+            "Tariq",
+            "The supporting cast steals it. The lead is fine but the neighbours are wonderful.",
+            None,
+        ),
+        ("b6", "b5", "Lou", "The neighbour with the parrot deserves her own film.", None),
+        (
+            "b7",
+            None,
+            "Ivy",
+            "Anyone know if the soundtrack is out? The closing song is stuck in my head.",
+            None,
+        ),
+        ("b8", "b7", "Sam K.", "It is, under the film's title. The vinyl has two extra tracks.", None),
+        ("b9", None, "Greta", "Not for me. Too many cameos, not enough story.", None),
+        (
+            "b10",
+            "b9",
+            "Hal",
+            "The cameos [i]are[/i] the story, in a way: it's a film about a town where everyone knows "
+            "everyone.",
+            ("b9", "Too many cameos, not enough story."),
+        ),
+        ("b11", "b10", "Greta", "Hm. I hadn't thought of it like that.", None),
+        ("b12", "b11", "Hal", "It still could have lost ten minutes, though. You're not wrong.", None),
+        ("b13", None, "Ana", "The review nailed it: warm, silly, and smarter than it lets on.", None),
+    ],
+    [
+        (
+            "c1",
+            None,
+            "Victor",
+            "A documentary that made me want to call my grandmother. Strong recommend.",
+            None,
+        ),
+        ("c2", "c1", "Mira", "Same. I called mine from the car park.", None),
+        ("c3", "c2", "Victor", "Tell her we said hello.", None),
+        (
+            "c4",
+            "c3",
+            "Mira",
+            "She says hello back and asks why we're talking about her on the internet.",
+            None,
+        ),
+        ("c5", None, "Jon P.", "Some of the archive footage is astonishing. Where did they find it?", None),
+        (
+            "c6",
+            "c5",
+            "Eli",
+            "Local families' home movies, according to the credits. See https://example.org/archive-project",
+            None,
+        ),
+        ("c7", None, "Rosa", "Slow in places, but the last fifteen minutes are devastating.", None),
+        (
+            "c8",
+            "c7",
+            "Kit",
+            "Agreed. Bring tissues.",
+            ("c7", "the last fifteen minutes are devastating"),
+        ),
+        ("c9", None, "Fran", "Is it suitable for a twelve-year-old?", None),
+        ("c10", "c9", "Nadia", "Mine was fine with it, and we talked about it all the way home.", None),
+        (
+            "c11",
+            None,
+            "Lee",
+            "Playing again at the Rialto on Sunday afternoon, for anyone who missed it.",
+            None,
+        ),
+        ("c12", "c11", "Owen", "Thanks! Booked.", None),
+    ],
+]
+
+# Awaiting moderation (a guest's first comment): shown only to editors in the admin queue.
+DISCUSSION_PENDING = ("Quinn", "quinn@guest.example", "First time here. Is the director's cut worth it?")
+
+
+def load_discussions():
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from comments.markup import quote_source
+    from comments.models import Comment
+    from reviews.models import Review
+
+    if Comment.objects.filter(body=DISCUSSION_MARKER).exists():
+        return
+    published = Review.objects.published().select_related("critic").order_by("-published_at")
+    first = published.filter(critic__account__username="critic").first() or published.first()
+    if first is None:
+        return
+    reviews = [first, *published.filter(~Q(pk=first.pk))[:2]]
+    User = get_user_model()
+    accounts = {
+        user.username: user for user in User.objects.filter(username__in=["reader", "critic", "editor"])
+    }
+    now = timezone.now()
+
+    for review, thread in zip(reviews, DISCUSSIONS, strict=False):
+        made = {}
+        start = max(review.published_at, now - timedelta(days=20))
+        step = (now - start) / (len(thread) + 2)
+        approved = 0
+        for index, (key, parent_key, who, body, quote) in enumerate(thread):
+            if quote:
+                quoted = made[quote[0]]
+                body = quote_source(name=quoted.author_name, comment_id=quoted.pk, text=quote[1]) + body
+            comment = Comment(
+                review=review,
+                parent=made.get(parent_key),
+                body=body,
+                status=Comment.Status.APPROVED,
+                ip_address="192.0.2.10",
+                user_agent="Mozilla/5.0 (demo)",
+            )
+            account = accounts.get(who)
+            if account is not None:
+                comment.author = account
+                comment.is_critic = review.critic.account_id == account.pk
+                comment.is_staff = account.is_staff
+            else:
+                comment.guest_name = who
+                comment.guest_email = f"{who.lower().replace(' ', '.').replace('.', '')}@guest.example"
+            comment.save()
+            Comment.objects.filter(pk=comment.pk).update(created_at=start + step * (index + 1))
+            made[key] = comment
+            approved += 1
+        review.bump_thread(count_delta=approved)
+
+    name, email, body = DISCUSSION_PENDING
+    Comment.objects.create(
+        review=reviews[0],
+        guest_name=name,
+        guest_email=email,
+        body=body,
+        status=Comment.Status.PENDING,
+        held_for="unverified_email",
+        ip_address="192.0.2.11",
+    )
 
 
 # =====================================================================================

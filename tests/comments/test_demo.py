@@ -1,0 +1,34 @@
+"""The demo discussions that `manage.py load_demo` loads."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from comments.demo import DISCUSSION_PENDING
+from comments.models import Comment
+from reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_discussions(client):
+    call_command("load_demo")
+    approved = Comment.objects.visible()
+    reviews = Review.objects.annotate(shown=Count("comments", filter=Q(comments__status="approved"))).filter(
+        shown__gt=0
+    )
+    assert approved.exclude(held_for__in=["reported"]).count() >= 40
+    assert sum(1 for review in reviews if review.shown >= 10) >= 3
+    for review in reviews:
+        assert review.approved_comment_count == review.shown
+    assert approved.filter(depth__gte=3).exists()
+    assert approved.filter(quoted_comments__isnull=False).exists()
+    critic_reply = approved.get(is_critic=True)
+    assert critic_reply.parent_id and critic_reply.author.username == "critic"
+    assert approved.filter(body__contains="[spoiler]").exists()
+    assert Comment.objects.filter(body=DISCUSSION_PENDING[2], status="pending").count() == 1
+    page = client.get(critic_reply.review.get_absolute_url()).content.decode()
+    assert "comment-badge-critic" in page and '<details class="spoiler">' in page
+    assert DISCUSSION_PENDING[2] not in page
+    call_command("load_demo")
+    assert Comment.objects.visible().count() == approved.count()
