@@ -7,7 +7,7 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 
 from collections import Counter
 
-from .models import Comment, CommentFingerprint, CommentRevision, HeldFor, VerifiedGuestEmail
+from .models import Ban, Comment, CommentFingerprint, CommentRevision, HeldFor, VerifiedGuestEmail
 
 DELETED_NAME = "Deleted user"
 
@@ -51,6 +51,12 @@ def erase_comments(*, user=None, email=None, remove=False):
     erased = 0
     if email:
         erased += VerifiedGuestEmail.objects.filter(email=email.strip().lower()).delete()[0]
+    if user is not None and user.email:
+        # An active ban outlives the account as a ban on its address: deleting the account
+        # and signing up again must not lift it. (Abuse prevention; the address goes nowhere else.)
+        active = Ban.objects.active().filter(user=user)
+        active.filter(email="").update(email=user.email.strip().lower())
+        active.update(user=None)
     comments = list(_comments_of(user=user, email=email).select_related("review"))
     if not comments:
         return erased

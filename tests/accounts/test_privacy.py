@@ -157,3 +157,13 @@ def test_guest_export_and_erase_from_the_admin(client):
 def test_guest_data_page_is_for_moderators_only(client):
     client.force_login(EditorFactory())  # staff without comment permissions
     assert client.get(reverse("admin:accounts_user_guest_data")).status_code == 403
+
+
+def test_deleting_a_banned_account_keeps_the_ban_on_its_address(client, member):
+    from comments.models import Ban
+
+    Ban.objects.create(user=member, reason="Personal attacks.")
+    client.post(reverse("accounts:delete"), {"password": DEFAULT_PASSWORD})
+    ban = Ban.objects.get()
+    assert ban.user is None and ban.email == member.email.lower()
+    assert Ban.objects.matching(email=member.email)

@@ -182,5 +182,5 @@ def test_provider_from_environment_settings(monkeypatch):
         assert app["name"] == "Weekly ID" and app["settings"]["server_url"] == ISSUER
         assert app["client_id"] == "marquee" and app["secret"] == "s3cret"
     finally:
-        monkeypatch.delenv("DJANGO_OIDC_SERVER_URL")
+        monkeypatch.undo()  # the environment as it was (CI may set these), then the module too
         importlib.reload(site_settings)
