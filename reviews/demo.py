@@ -938,9 +938,11 @@ def _poster(title, year, director, background, ink):
         y += line_height
     small = ImageFont.load_default(size=26)
     draw.text((40, 48), str(year), font=small, fill=ink)
-    draw.text(
-        (40, height - 60), f"A FILM BY {director.upper()}", font=small, fill=_mix(ink, background, 0.25)
-    )
+    credit, size = f"A FILM BY {director.upper()}", 26
+    while size > 12 and draw.textlength(credit, font=ImageFont.load_default(size=size)) > width - 80:
+        size -= 2
+    credit_font = ImageFont.load_default(size=size)
+    draw.text((40, height - 60), credit, font=credit_font, fill=_mix(ink, background, 0.25))
     draw.rectangle((20, 20, width - 21, height - 21), outline=_mix(background, ink, 0.6), width=3)
     return image
 
