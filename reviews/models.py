@@ -33,6 +33,10 @@ class Genre(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Review.objects.filter(film__genres=self).touch()
+
     def get_absolute_url(self):
         return reverse("reviews:genre-detail", args=[self.slug])
 
@@ -160,6 +164,15 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.get_role_display()} – {self.film}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Review.objects.filter(film_id=self.film_id).touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Review.objects.filter(film_id=self.film_id).touch()
+        return result
 
 
 class Critic(models.Model):

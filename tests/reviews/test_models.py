@@ -12,6 +12,7 @@ from tests.factories import (
     CreditFactory,
     CriticFactory,
     FilmFactory,
+    GenreFactory,
     PersonFactory,
     ReviewFactory,
 )
@@ -93,6 +94,11 @@ def test_film_critic_person_and_book_edits_touch_their_reviews():
     assert bumped(lambda: review.critic.save())
     assert bumped(lambda: person.save())
     assert bumped(lambda: BookFactory(critic=review.critic))
+    assert bumped(lambda: CreditFactory(film=review.film))
+    assert bumped(lambda: review.film.credits.first().delete())
+    genre = GenreFactory()
+    review.film.genres.add(genre)
+    assert bumped(lambda: genre.save())
     assert not bumped(lambda: PersonFactory().save())
 
 
