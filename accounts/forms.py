@@ -97,3 +97,15 @@ class SignupForm(allauth_forms.SignupForm):
             "Letters, digits and @ . + - _ only. Your profile lives at /members/<username>/; "
             "you can choose a display name for your comments later."
         )
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail"
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail"

@@ -166,7 +166,12 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{os.environ.get('DJANGO_SITE_NAME', 'Marquee')}] "
 # Path segments of /members/ that must never be someone's username.
 ACCOUNT_USERNAME_BLACKLIST = ["settings", "admin", "accounts", "members", "me", "deleted", "marquee"]

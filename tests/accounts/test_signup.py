@@ -145,3 +145,10 @@ def test_add_a_second_email_address_needs_verification(client, mailoutbox):
 def test_user_factory_makes_unverified_accounts():
     assert not UserFactory().has_verified_email()
     assert VerifiedUserFactory().has_verified_email()
+
+
+def test_emails_speak_for_the_site(client, mailoutbox, settings):
+    sign_up(client)
+    message = mailoutbox[0]
+    assert message.subject.startswith("[Marquee] ")
+    assert "Hello from Marquee!" in message.body and "example.com" not in message.body
