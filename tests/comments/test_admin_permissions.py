@@ -211,3 +211,46 @@ def test_admin_index_queue_summary_only_for_moderators(client, objects, role):
     assert response.status_code == 200
     shows = "awaiting moderation" in response.content.decode()
     assert shows == (role in ALLOWED)
+
+
+# --- The readers' moderation views ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_report_view_for_every_role(client, role):
+    comment = factories.CommentFactory()
+    login_as(client, role)
+    response = client.post(reverse("comments:comment-report", args=[comment.pk]), {"reason": "spam"})
+    if role == "anonymous":
+        assert response.status_code == 302 and reverse("account_login") in response["Location"]
+        assert not Report.objects.exists()
+    else:  # any signed-in person may report, once
+        assert response.status_code == 302
+        assert Report.objects.filter(comment=comment).count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_but_the_author_edits_or_deletes_a_comment(client, role):
+    author = factories.VerifiedUserFactory()
+    comment = factories.CommentFactory(author=author, guest_name="", guest_email="", body="Mine.")
+    login_as(client, role)
+    edit = client.post(reverse("comments:comment-edit", args=[comment.pk]), {"body": "Not yours."})
+    delete = client.post(reverse("comments:comment-delete", args=[comment.pk]))
+    for response in (edit, delete):
+        if role == "anonymous":
+            assert response.status_code == 302 and reverse("account_login") in response["Location"]
+        else:
+            assert response.status_code == 403
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("Mine.", "approved")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_guest_links_need_the_signed_token_whoever_asks(client, role):
+    comment = factories.CommentFactory(guest_email="pat@guest.example", body="Guest's.")
+    login_as(client, role)
+    for name in ("comments:guest-edit", "comments:guest-delete"):
+        response = client.post(reverse(name, args=[comment.pk, "forged-token"]), {"body": "x"})
+        assert response.status_code == 400
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("Guest's.", "approved")
