@@ -11,6 +11,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -420,8 +421,35 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, template, context)
 
 
+class BanAdminForm(forms.ModelForm):
+    """Editors can't browse accounts, so an account is named by its username."""
+
+    username = forms.CharField(required=False, label="Account (username)", max_length=150)
+
+    class Meta:
+        model = Ban
+        fields = ["email", "ip_network", "reason", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.get_username()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            self.instance.user = None
+            return ""
+        user = get_user_model().objects.filter(username__iexact=username).first()
+        if user is None:
+            raise forms.ValidationError("No account has that username.", code="unknown_account")
+        self.instance.user = user
+        return username
+
+
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
+    form = BanAdminForm
     list_display = [
         "target",
         "kind",
@@ -433,11 +461,9 @@ class BanAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", ("expires_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["user__username", "user__email", "email", "ip_network", "reason"]
-    autocomplete_fields = []
-    raw_id_fields = ["user"]
     readonly_fields = ["kind", "created_at", "created_by_display"]
     fields = [
-        "user",
+        "username",
         "email",
         "ip_network",
         "reason",

@@ -444,7 +444,8 @@ def apply_strikes(comment):
     author = comment.author if comment.author_id else None
     email = "" if comment.author_id else comment.guest_email.strip().lower()
     suspension = author_bans.filter(kind=Ban.Kind.SUSPENSION).order_by("-created_at").first()
-    if suspension is not None and suspension.created_at <= now:
+    # "After a suspension": a comment written since it began (not an old one judged late).
+    if suspension is not None and comment.created_at >= suspension.created_at:
         ban = Ban.objects.create(
             user=author,
             email=email,
@@ -454,6 +455,8 @@ def apply_strikes(comment):
         )
         _record(comment, Action.BAN, by=None, from_status=comment.status, note=ban.reason, ban=ban)
         return ban
+    if author_bans.active(now).exists():
+        return None  # already suspended or banned: the ladder waits
     window = now - timedelta(days=settings.MARQUEE_MODERATION_STRIKE_WINDOW_DAYS)
     strikes = (
         ModerationAction.objects.filter(

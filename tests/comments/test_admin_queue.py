@@ -243,3 +243,14 @@ def test_word_list_admin_feeds_the_pipeline(client, editor):
     )
     moderation.screen(comment)
     assert comment.status == "spam"
+
+
+def test_ban_admin_names_an_account_by_username(client, editor):
+    reader = factories.VerifiedUserFactory(username="loudmouth")
+    response = client.post(reverse("admin:comments_ban_add"), {"username": "LoudMouth", "reason": "Abuse"})
+    assert response.status_code == 302
+    assert Ban.objects.get().user == reader
+    page = client.get(reverse("admin:comments_ban_change", args=[Ban.objects.get().pk])).content.decode()
+    assert 'value="loudmouth"' in page
+    unknown = client.post(reverse("admin:comments_ban_add"), {"username": "nobody-here", "reason": "x"})
+    assert unknown.status_code == 200 and "No account has that username." in unknown.content.decode()

@@ -219,3 +219,14 @@ def test_ban_author_can_leave_pending_comments(review, editor):
     comment = pending(review)
     moderation.ban_author(comment, by=editor, duration=None, reason="x", reject_pending=False)
     assert Comment.objects.get(pk=comment.pk).status == "pending"
+
+
+def test_old_comments_judged_during_a_suspension_do_not_escalate(review, editor):
+    reader = factories.VerifiedUserFactory()
+    backlog = [pending(review, author=reader, body=f"c{n}") for n in range(5)]
+    for comment in backlog[:3]:
+        moderation.reject(comment, by=editor, reason=Rejection.INCIVILITY)
+    assert Ban.objects.get().kind == Ban.Kind.SUSPENSION
+    for comment in backlog[3:]:  # written before the suspension
+        moderation.reject(comment, by=editor, reason=Rejection.INCIVILITY)
+    assert list(Ban.objects.values_list("kind", flat=True)) == [Ban.Kind.SUSPENSION]
