@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -36,6 +37,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = [*DjangoUserAdmin.list_filter, "always_show_spoilers"]
     search_fields = [*DjangoUserAdmin.search_fields, "display_name"]
     readonly_fields = ["avatar_preview"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         ("Profile", {"fields": ["display_name", "bio", "website", "avatar_preview"]}),

@@ -1,9 +1,14 @@
+import unicodedata
+
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
 from . import avatars
 from .models import User, display_name_taken
+
+# Control, format (zero-width, right-to-left override), private-use and unassigned characters.
+INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
 
 
 class ProfileForm(forms.ModelForm):
@@ -29,7 +34,12 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
+        # NFKC folds look-alike forms (full-width letters, ligatures) into plain ones.
+        name = " ".join(unicodedata.normalize("NFKC", self.cleaned_data["display_name"]).split())
+        if any(unicodedata.category(character) in INVISIBLE for character in name):
+            raise ValidationError(
+                "Please use visible characters only (no control or direction characters).", code="invisible"
+            )
         if name and display_name_taken(name, exclude=self.instance):
             raise ValidationError("Someone already uses that name. Please choose another.", code="taken")
         return name

@@ -62,10 +62,25 @@ class User(AbstractUser):
         return self.email_on_reply and self.is_active and bool(self.email)
 
 
-def display_name_taken(name, *, exclude=None):
-    """Is `name` an account's display name or username (case-insensitively)?
+_reserved_name_checks = []
 
-    Guests cannot comment under such a name, and no account may take another's.
+
+def register_reserved_name(check):
+    """Apps that know other names people must not take (critics') register `check(name, user)`.
+
+    `user` is the account choosing the name (None for a guest); the check returns True when
+    the name belongs to someone else. Registered from `AppConfig.ready()`.
+    """
+    if check not in _reserved_name_checks:
+        _reserved_name_checks.append(check)
+
+
+def display_name_taken(name, *, exclude=None):
+    """Is `name` another account's display name or username (case-insensitively), or reserved?
+
+    No account may take another's name; guests cannot comment under one either.
     """
     others = User.objects.all() if exclude is None else User.objects.exclude(pk=exclude.pk)
-    return others.filter(Q(display_name__iexact=name) | Q(username__iexact=name)).exists()
+    if others.filter(Q(display_name__iexact=name) | Q(username__iexact=name)).exists():
+        return True
+    return any(check(name, exclude) for check in _reserved_name_checks)

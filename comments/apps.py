@@ -7,8 +7,12 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from accounts import privacy
+        from accounts.models import register_reserved_name
 
         from . import privacy as comment_privacy
 
         privacy.register_exporter("comments", comment_privacy.export_comments)
+        privacy.register_exporter("reports", comment_privacy.export_reports)
         privacy.register_eraser(comment_privacy.erase_comments)
+        # A critic's name is theirs on comments: no other account may take it as a display name.
+        register_reserved_name(comment_privacy.critic_name_taken)

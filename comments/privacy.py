@@ -7,7 +7,9 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 
 from collections import Counter
 
-from .models import Ban, Comment, CommentFingerprint, CommentRevision, HeldFor, VerifiedGuestEmail
+from reviews.models import Critic
+
+from .models import Ban, Comment, CommentFingerprint, CommentRevision, HeldFor, Report, VerifiedGuestEmail
 
 DELETED_NAME = "Deleted user"
 
@@ -16,6 +18,28 @@ def _comments_of(*, user=None, email=None):
     if user is not None:
         return Comment.objects.filter(author=user)
     return Comment.objects.filter(author__isnull=True, guest_email__iexact=email)
+
+
+def critic_name_taken(name, user):
+    """A critic's name is reserved for the critic (and their linked account)."""
+    critics = Critic.objects.filter(name__iexact=name)
+    if user is not None and user.pk:
+        critics = critics.exclude(account=user)
+    return critics.exists()
+
+
+def export_reports(*, user=None, email=None):
+    if user is None:
+        return []
+    return [
+        {
+            "comment": report.comment_id,
+            "reason": report.reason,
+            "note": report.note,
+            "reported_at": report.created_at.isoformat(),
+        }
+        for report in Report.objects.filter(reporter=user).order_by("created_at", "pk")
+    ]
 
 
 def export_comments(*, user=None, email=None):

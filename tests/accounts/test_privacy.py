@@ -61,6 +61,7 @@ def test_export_contains_profile_preferences_and_every_comment_with_status(clien
     assert comments[approved.pk]["status"] == "approved" and comments[pending.pk]["status"] == "pending"
     assert comments[approved.pk]["body"] == "Loved the **score**."
     assert comments[approved.pk]["review"] == review.headline
+    assert data["reports"] == []
 
 
 def test_delete_needs_the_password(client, member):

@@ -177,3 +177,31 @@ def test_always_show_spoilers_opens_review_and_comment_spoilers_on_the_review_pa
     reader.save()
     opened = client.get(review.get_absolute_url()).content.decode()
     assert opened.count('<details open class="spoiler"') == 2
+
+
+def test_a_critics_name_is_reserved_for_the_critic(client):
+    from tests.factories import CriticFactory
+
+    critic_account = VerifiedUserFactory()
+    CriticFactory(name="Margaret Hale", account=critic_account)
+    reader = VerifiedUserFactory()
+    client.force_login(reader)
+    response = save_settings(client, display_name="margaret hale")
+    assert "already uses that name" in response.content.decode()
+    client.force_login(critic_account)
+    assert save_settings(client, display_name="Margaret Hale").status_code == 302
+
+
+@pytest.mark.parametrize("name", ["Rowan\u200bVale", "\u202eelaV nawoR", "Rowan\x07"])
+def test_display_name_refuses_invisible_and_direction_characters(client, name):
+    client.force_login(VerifiedUserFactory())
+    response = save_settings(client, display_name=name)
+    assert response.status_code == 200
+    assert "visible characters only" in response.content.decode()
+
+
+def test_display_name_folds_look_alike_forms(client):
+    VerifiedUserFactory(display_name="Rowan Vale")
+    client.force_login(VerifiedUserFactory())
+    response = save_settings(client, display_name="\uff32owan Vale")  # full-width R
+    assert "already uses that name" in response.content.decode()
