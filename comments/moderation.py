@@ -259,9 +259,13 @@ def post(comment):
                 CommentFingerprint.objects.create(comment=comment, key=key)
             if comment.status == Status.APPROVED:
                 comment.review.bump_thread(count_delta=1)
-            if comment.status == Status.PENDING:
+            if comment.status in (Status.PENDING, Status.SPAM):
+                # The pipeline's decision, by "system": held for an editor, or kept as spam.
                 ModerationAction.objects.create(
-                    comment=comment, action=Action.HELD, reason=comment.held_for, to_status=comment.status
+                    comment=comment,
+                    action=Action.HELD if comment.status == Status.PENDING else Action.SPAM,
+                    reason=comment.held_for,
+                    to_status=comment.status,
                 )
             _notify_posted(comment)
     except IntegrityError:
@@ -512,6 +516,7 @@ def report(comment, *, by, reason, note=""):
                     from_status=Status.APPROVED,
                     note=f"{open_reports} readers reported it.",
                 )
+                _after_commit(tasks.send_held_notification, comment.pk)
     except IntegrityError:
         return None
     return created

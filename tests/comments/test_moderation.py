@@ -394,3 +394,9 @@ def test_post_stores_counts_and_logs_held(review, known_reader):
     assert review.approved_comment_count == 1
     action = ModerationAction.objects.get(comment=held)
     assert (action.action, action.reason, action.actor) == ("held", HeldFor.NEW_COMMENTER, None)
+
+
+def test_spam_decisions_are_recorded_by_system(review):
+    comment = moderation.post(_screened(guest_comment(review), tampered="honeypot"))
+    action = ModerationAction.objects.get(comment=comment)
+    assert (action.action, action.reason, action.actor) == ("spam", HeldFor.HONEYPOT, None)

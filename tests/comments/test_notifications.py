@@ -283,3 +283,16 @@ def test_tasks_run_through_the_tasks_api(review, parent, django_capture_on_commi
     finally:
         task_finished.disconnect(record)
     assert (tasks.send_reply_notification.name, [comment.pk], TaskResultStatus.SUCCESSFUL) in finished
+
+
+def test_editors_hear_when_reports_send_a_comment_back(
+    settings, review, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.MARQUEE_MODERATION_REPORT_THRESHOLD = 1
+    factories.ModeratorFactory(email="ed@marquee.example")
+    comment = factories.CommentFactory(review=review)
+    review.bump_thread(count_delta=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.report(comment, by=factories.UserFactory(), reason="spoiler")
+    (message,) = [m for m in mailoutbox if m.to == ["ed@marquee.example"]]
+    assert "Reported by readers" in message.body
