@@ -48,7 +48,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import ImageFieldFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -247,8 +247,26 @@ class ProcessedImageField(models.ImageField):
             }
         )
 
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            models.signals.post_init.connect(self._remember_name, sender=cls)
+
+    def _remember_name(self, instance, **kwargs):
+        # The stored name as loaded, so a replaced image's files can be removed after saving.
+        instance.__dict__.setdefault("_stored_image_names", {})[self.attname] = instance.__dict__.get(
+            self.attname
+        )
+
     def pre_save(self, model_instance, add):
         file = super().pre_save(model_instance, add)
         if file and self.widths:
             save_renditions(file.name, self.widths, storage=file.storage)
+        names = model_instance.__dict__.setdefault("_stored_image_names", {})
+        old_name = names.get(self.attname)
+        old_name = getattr(old_name, "name", old_name)
+        if old_name and old_name != (file.name if file else ""):
+            stale = [old_name, *(rendition_name(old_name, width) for width in self.widths)]
+            transaction.on_commit(lambda: [file.storage.delete(name) for name in stale])
+        names[self.attname] = file.name if file else ""
         return file

@@ -168,3 +168,22 @@ def test_admin_shows_a_form_error_for_bad_uploads(client):
     assert response.status_code == 302
     film.refresh_from_db()
     assert film.poster.name.endswith(".jpg") and "My" not in film.poster.name
+
+
+def test_replacing_a_poster_removes_the_old_files(django_capture_on_commit_callbacks):
+    film = FilmFactory()
+    film.poster = images.clean_upload(upload(image_bytes(size=(800, 1200))))
+    film.save()
+    film = Film.objects.get(pk=film.pk)
+    old = film.poster.name
+    storage = film.poster.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        film.poster = images.clean_upload(upload(image_bytes(size=(700, 1050), colour=(1, 2, 3))))
+        film.save()
+    assert not storage.exists(old)
+    assert not storage.exists(images.rendition_name(old, 320))
+    assert storage.exists(film.poster.name)
+    # Saving again without a new image deletes nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        Film.objects.get(pk=film.pk).save()
+    assert storage.exists(film.poster.name)
