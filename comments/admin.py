@@ -332,6 +332,7 @@ class CommentAdmin(admin.ModelAdmin):
         count = 0
         for comment in queryset.select_related("review"):
             moderation.approve(comment, by=request.user)
+            self.log_change(request, comment, "Approved.")
             count += 1
         self.message_user(request, f"Approved {count} comment(s).", messages.SUCCESS)
 
@@ -347,6 +348,9 @@ class CommentAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                 )
+                self.log_change(
+                    request, comment, f"Rejected: {Rejection(form.cleaned_data['reason']).label}."
+                )
                 count += 1
             label = Rejection(form.cleaned_data["reason"]).label
             self.message_user(request, f"Rejected {count} comment(s): {label}.", messages.SUCCESS)
@@ -358,6 +362,7 @@ class CommentAdmin(admin.ModelAdmin):
         count = 0
         for comment in queryset.select_related("review"):
             moderation.mark_spam(comment, by=request.user)
+            self.log_change(request, comment, "Marked as spam.")
             count += 1
         self.message_user(request, f"Marked {count} comment(s) as spam.", messages.SUCCESS)
 
@@ -369,6 +374,7 @@ class CommentAdmin(admin.ModelAdmin):
         for comment in queryset.select_related("review"):
             if comment.status != Comment.Status.APPROVED:
                 moderation.restore(comment, by=request.user)
+                self.log_change(request, comment, "Restored.")
                 count += 1
         self.message_user(request, f"Restored {count} comment(s).", messages.SUCCESS)
 
@@ -391,6 +397,7 @@ class CommentAdmin(admin.ModelAdmin):
                     reject_pending=form.cleaned_data["reject_pending"],
                     include_ip=form.cleaned_data["include_ip"],
                 )
+                self.log_change(request, comment, f"Author banned ({label}).")
             self.message_user(request, f"Banned {len(banned)} author(s): {label}.", messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, "ban_authors", "admin/comments/ban.html")
