@@ -157,6 +157,11 @@ def test_an_unverified_provider_email_does_not_take_over_an_account(client, prov
     response, _ = sign_in_with_provider(client, {**USERINFO, "email_verified": False})
     assert client.session.get("_auth_user_id") != str(existing.pk)
     assert not SocialAccount.objects.filter(user=existing).exists()
+    assert get_user_model().objects.count() == 1
+    # allauth does not reveal that the address has an account: it shows "check your e-mail",
+    # in the site layout.
+    html = client.get(response["Location"]).content.decode()
+    assert "account-entrance" in html and 'class="site-header' in html
 
 
 def test_a_taken_display_name_is_not_copied_from_the_provider(client, provider):
