@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -55,7 +56,9 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description="ban")
     def ban_link(self, user):
-        return format_html('<a href="/admin/comments/ban/add/?account={}">Ban…</a>', user.pk)
+        # The Ban admin (comments) names an account by username; its add form takes it from the query.
+        query = urlencode({"username": user.get_username()})
+        return format_html('<a href="/admin/comments/ban/add/?{}">Ban…</a>', query)
 
     @admin.display(description="avatar")
     def avatar_preview(self, user):

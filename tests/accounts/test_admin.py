@@ -25,7 +25,7 @@ def test_user_list_shows_comment_counts_and_ban_links(admin_client, django_asser
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="field-comment_count">3<' in html
-    assert f'href="/admin/comments/ban/add/?account={chatty.pk}"' in html
+    assert 'href="/admin/comments/ban/add/?username=chatty"' in html
     assert "A guest&#x27;s data" in html or "A guest's data" in html
 
 
@@ -39,3 +39,9 @@ def test_user_change_page_shows_profile_and_preferences(admin_client):
     html = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
     assert 'name="display_name"' in html and 'name="bio"' in html
     assert 'name="email_on_reply"' in html and 'name="always_show_spoilers"' in html
+
+
+def test_ban_link_prefills_the_ban_form(admin_client):
+    VerifiedUserFactory(username="troll")
+    html = admin_client.get("/admin/comments/ban/add/?username=troll").content.decode()
+    assert 'name="username"' in html and 'value="troll"' in html
