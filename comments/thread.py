@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
-from django.utils.html import escape, format_html
+from django.utils import timezone
+from django.utils.html import escape
 
 from .models import PATH_STEP, Comment
 
@@ -124,28 +124,43 @@ def page_comments(review, layout, number, per_page):
 # --- Rendering, once per comment ----------------------------------------------------------
 
 
+MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+
+
+def absolute_time(value):
+    """ "Nov. 27, 2026, 3:05 p.m." in the site's time zone (cheap: no translation machinery)."""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    meridiem = "a.m." if local.hour < 12 else "p.m."
+    return f"{MONTHS[local.month - 1]} {local.day}, {local.year}, {hour}:{local.minute:02d} {meridiem}"
+
+
 class Renderer:
-    """Renders comments to HTML strings; remembers names for "in reply to" and profile URLs."""
+    """Renders comments to HTML strings; remembers names for "in reply to" and profile URLs.
+
+    Hot path when a page is not cached yet: plain f-strings with `escape`, URLs reversed once.
+    """
 
     def __init__(self, *, comments_open, max_depth=None):
         self.comments_open = comments_open
         self.max_depth = max_depth if max_depth is not None else settings.MARQUEE_COMMENTS_MAX_DEPTH
         self.names = {}
         self.profile_urls = {}
+        marker = 987654321
+        self.reply_url = reverse("comments:comment-reply", args=[marker]).replace(str(marker), "{}")
 
     def author_html(self, comment):
         if comment.author_id:
-            name = comment.author.public_name
+            name = escape(comment.author.public_name)
             url = self.profile_url(comment.author.username)
             if url:
-                return format_html('<a class="comment-author-name" href="{}">{}</a>', url, name)
-            return format_html('<span class="comment-author-name">{}</span>', name)
+                return f'<a class="comment-author-name" href="{escape(url)}">{name}</a>'
+            return f'<span class="comment-author-name">{name}</span>'
+        name = escape(comment.guest_name)
         website = comment.guest_website
         if website and website.lower().startswith(("http://", "https://")):
-            return format_html(
-                '<a class="comment-author-name" href="{}" rel="{}">{}</a>', website, REL, comment.guest_name
-            )
-        return format_html('<span class="comment-author-name">{}</span>', comment.guest_name)
+            return f'<a class="comment-author-name" href="{escape(website)}" rel="{REL}">{name}</a>'
+        return f'<span class="comment-author-name">{name}</span>'
 
     def profile_url(self, username):
         if username not in self.profile_urls:
@@ -157,42 +172,37 @@ class Renderer:
 
     def render(self, comment, *, number=None, pending=False):
         """One comment (or its tombstone) as an <article>."""
+        pk = comment.pk
         shown_depth = min(comment.depth, self.max_depth)
         if not comment.is_visible and not pending:
-            self.names[comment.pk] = None
-            return format_html(
-                '<article id="comment-{}" class="comment comment-tombstone depth-{}">'
-                '<p class="comment-tombstone-text">{}</p></article>\n',
-                comment.pk,
-                shown_depth,
-                comment.tombstone_text,
+            self.names[pk] = None
+            return (
+                f'<article id="comment-{pk}" class="comment comment-tombstone depth-{shown_depth}">'
+                f'<p class="comment-tombstone-text">{escape(comment.tombstone_text)}</p></article>\n'
             )
         name = comment.author_name
-        self.names[comment.pk] = name
-        created = timezone.localtime(comment.created_at)
-        absolute = formats.date_format(created, "DATETIME_FORMAT")
-        badges = []
+        self.names[pk] = name
+        absolute = absolute_time(comment.created_at)
+        meta = [self.author_html(comment)]
         if comment.is_critic:
-            badges.append('<span class="badge comment-badge comment-badge-critic">Critic</span>')
+            meta.append('<span class="badge comment-badge comment-badge-critic">Critic</span>')
         if comment.is_staff:
-            badges.append('<span class="badge comment-badge comment-badge-staff">Staff</span>')
+            meta.append('<span class="badge comment-badge comment-badge-staff">Staff</span>')
         if pending:
-            badges.append(
-                '<span class="badge comment-badge comment-badge-pending">Awaiting moderation</span>'
-            )
-        extra = []
+            meta.append('<span class="badge comment-badge comment-badge-pending">Awaiting moderation</span>')
+        meta.append(
+            f'<a class="comment-permalink" href="#comment-{pk}">'
+            f'<time datetime="{comment.created_at.isoformat()}" title="{absolute}">{absolute}</time></a>'
+        )
         if comment.edited_at:
-            extra.append('<span class="comment-edited">edited</span>')
+            meta.append('<span class="comment-edited">edited</span>')
         if comment.parent_id and (comment.depth > self.max_depth or pending):
             parent_name = self.names.get(comment.parent_id)
-            if pending and comment.parent_id and comment.parent is not None:
+            if pending and comment.parent is not None:
                 parent_name = comment.parent.author_name if comment.parent.is_visible else None
-            extra.append(
-                format_html(
-                    '<span class="comment-in-reply-to">in reply to <a href="#comment-{}">{}</a></span>',
-                    comment.parent_id,
-                    parent_name or "a removed comment",
-                )
+            meta.append(
+                f'<span class="comment-in-reply-to">in reply to <a href="#comment-{comment.parent_id}">'
+                f"{escape(parent_name or 'a removed comment')}</a></span>"
             )
         classes = f"comment depth-{shown_depth}"
         if comment.is_critic:
@@ -201,26 +211,20 @@ class Renderer:
             classes += " comment-pending"
         actions = ""
         if self.comments_open and not pending:
-            reply_url = reverse("comments:comment-reply", args=[comment.pk])
-            actions = format_html(
+            reply_url = self.reply_url.format(pk)
+            actions = (
                 '<footer class="comment-actions">'
-                '<a class="comment-reply-link" href="{}" data-reply-to="{}" rel="nofollow">Reply</a> '
-                '<a class="comment-quote-link" href="{}?quote=1" data-quote-of="{}" rel="nofollow">Quote</a>'
-                "</footer>",
-                reply_url,
-                comment.pk,
-                reply_url,
-                comment.pk,
+                f'<a class="comment-reply-link" href="{reply_url}" data-reply-to="{pk}" rel="nofollow">'
+                "Reply</a> "
+                f'<a class="comment-quote-link" href="{reply_url}?quote=1" data-quote-of="{pk}" '
+                'rel="nofollow">Quote</a></footer>'
             )
-        number_html = format_html('<span class="comment-number">{}.</span> ', number) if number else ""
-        # body_html was rendered and sanitised on save (comments.markup + bleach).
+        number_html = f'<span class="comment-number">{number}.</span> ' if number else ""
+        # body_html was rendered and sanitised on save (comments.markup, then bleach).
         return (
-            f'<article id="comment-{comment.pk}" class="{classes}" data-comment-id="{comment.pk}" '
+            f'<article id="comment-{pk}" class="{classes}" data-comment-id="{pk}" '
             f'data-author="{escape(name)}">'
-            f'<header class="comment-meta">{number_html}{self.author_html(comment)} {" ".join(badges)} '
-            f'<a class="comment-permalink" href="#comment-{comment.pk}">'
-            f'<time datetime="{created.isoformat()}" title="{escape(absolute)}">{escape(absolute)}</time></a>'
-            f"{' ' + ' '.join(extra) if extra else ''}</header>"
+            f'<header class="comment-meta">{number_html}{" ".join(meta)}</header>'
             f'<div class="comment-body">{comment.body_html}</div>{actions}</article>\n'
         )
 
@@ -274,18 +278,41 @@ def page_number(raw, num_pages):
     return min(max(number, 1), num_pages)
 
 
-def thread_page_html(review, raw_page=None):
-    """The cached HTML of one page of the thread (0 queries warm, 2 cold)."""
+def page_of_request(review, raw_page=None):
+    """The page number a request asks for, clamped to the thread (no queries once cached)."""
+    layout = get_layout(review)
+    return layout, page_number(raw_page, layout.num_pages(settings.MARQUEE_COMMENTS_PER_PAGE))
+
+
+def thread_page(review, raw_page=None, *, layout_and_number=None):
+    """(page number, cached HTML of that page of the thread): no queries warm, two cold."""
     per_page = settings.MARQUEE_COMMENTS_PER_PAGE
     comments_open = review.comments_are_open()
-    layout = get_layout(review)
-    number = page_number(raw_page, layout.num_pages(per_page))
+    layout, number = layout_and_number or page_of_request(review, raw_page)
     key = _key("page", review.pk, review.thread_version, int(comments_open), per_page, number)
     html = cache.get(key)
     if html is None:
         html = render_page(review, layout, number, per_page, comments_open)
         cache.set(key, html, settings.MARQUEE_COMMENTS_CACHE_SECONDS)
-    return html
+    return number, html
+
+
+def section_key(review, number):
+    """The anonymous visitor's whole comments section (see `comment_thread`)."""
+    return _key(
+        "section",
+        review.pk,
+        review.thread_version,
+        review.approved_comment_count,
+        review.updated_at.timestamp() if getattr(review, "updated_at", None) else 0,
+        int(review.comments_are_open()),
+        settings.MARQUEE_COMMENTS_PER_PAGE,
+        number,
+    )
+
+
+def thread_page_html(review, raw_page=None):
+    return thread_page(review, raw_page)[1]
 
 
 def comment_url(comment):

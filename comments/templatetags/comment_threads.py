@@ -7,17 +7,32 @@ request.
 """
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from comments import thread
-from comments.forms import CommentForm
+from comments.forms import CommentForm, make_security_token
 
 register = template.Library()
 
 
-def thread_context(request, review):
+CSRF_SLOT = "\x00csrf\x00"
+TOKEN_SLOT = "\x00security\x00"  # noqa: S105 - a placeholder, not a secret
+
+
+def _is_personal(request):
+    """Does this visitor see anything of their own (name, pending comments, remembered details)?"""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    return bool(session and (session.get(thread.SESSION_PENDING) or session.get(thread.SESSION_GUEST)))
+
+
+def thread_context(request, review, *, page=None, csrf_token=None, security=None):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     if not review.comments_are_open():
@@ -26,27 +41,54 @@ def thread_context(request, review):
         state = "unverified"
     else:
         state = "open"
+    if page is None:
+        page = thread.thread_page(review, request.GET.get("page") if request is not None else None)
     pending = thread.own_pending(request, review) if request is not None else []
     renderer = thread.Renderer(comments_open=False)
-    page = request.GET.get("page") if request is not None else None
+    form = None
+    if state == "open":
+        initial = thread.remembered_guest(request)
+        if security is not None:
+            initial["security"] = security
+        form = CommentForm(review, initial=initial, user=user)
     return {
         "review": review,
         "film": review.film,
         "count": review.approved_comment_count,
         # Built from escaped parts and body_html, which was sanitised on save.
-        "thread_html": mark_safe(thread.thread_page_html(review, page)),  # noqa: S308
+        "thread_html": mark_safe(page[1]),  # noqa: S308
         "pending_html": [mark_safe(renderer.render(c, pending=True)) for c in pending],  # noqa: S308
         "state": state,
-        "form": CommentForm(review, initial=thread.remembered_guest(request), user=user)
-        if state == "open"
-        else None,
+        "form": form,
         "signed_in": signed_in,
         "user": user,
-        "csrf_token": get_token(request) if request is not None else "",
+        "csrf_token": csrf_token
+        if csrf_token is not None
+        else get_token(request)
+        if request is not None
+        else "",
     }
 
 
 @register.simple_tag(takes_context=True)
 def comment_thread(context, review):
+    """The whole comments section. For visitors with nothing of their own on it (most readers)
+    the section is cached as it stands, with slots for the CSRF and anti-tamper tokens, which
+    are filled in per request."""
     request = context.get("request")
-    return get_template("comments/thread.html").render(thread_context(request, review))
+    template = get_template("comments/thread.html")
+    if request is None or _is_personal(request):
+        return template.render(thread_context(request, review))
+    layout_and_number = thread.page_of_request(review, request.GET.get("page"))
+    key = thread.section_key(review, layout_and_number[1])
+    parts = cache.get(key)
+    if parts is None:
+        page = thread.thread_page(review, layout_and_number=layout_and_number)
+        html = template.render(
+            thread_context(request, review, page=page, csrf_token=CSRF_SLOT, security=TOKEN_SLOT)
+        )
+        parts = [piece.split(TOKEN_SLOT) for piece in html.split(CSRF_SLOT)]
+        cache.set(key, parts, settings.MARQUEE_COMMENTS_CACHE_SECONDS)
+    csrf_token = get_token(request)
+    security = make_security_token(review.pk)
+    return mark_safe(csrf_token.join(security.join(piece) for piece in parts))  # noqa: S308 - our own HTML

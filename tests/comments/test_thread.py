@@ -351,3 +351,29 @@ def test_a_guest_who_posted_gets_a_session_and_no_304(settings, review):
     assert "sessionid" in client.cookies
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "Awaiting moderation" in response.content.decode()
+
+
+def test_cached_section_gets_fresh_tokens_for_every_visitor(review, add_comment):
+    add_comment(review)
+    pages = [Client().get(review.get_absolute_url()).content.decode() for _ in range(2)]
+    csrf = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages]
+    security = [re.search(r'name="security" value="([^"]+)"', page).group(1) for page in pages]
+    assert csrf[0] != csrf[1]
+    assert all(token.startswith(f"{review.pk}:") for token in security)
+    assert "\x00" not in pages[0] + pages[1]
+
+
+def test_cached_section_is_not_served_to_visitors_with_something_of_their_own(settings, review, add_comment):
+    settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
+    from tests.comments.conftest import form_data
+
+    add_comment(review)
+    Client().get(review.get_absolute_url())  # fills the anonymous section cache
+    guest = Client()
+    guest.post(
+        reverse("comments:comment-post", args=[review.pk]),
+        form_data(review, body="Mine, pending", remember="on", name="Robin Guest"),
+    )
+    page = guest.get(review.get_absolute_url()).content.decode()
+    assert "Mine, pending" in page and 'value="Robin Guest"' in page
+    assert "Mine, pending" not in Client().get(review.get_absolute_url()).content.decode()
