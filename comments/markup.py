@@ -26,6 +26,8 @@ from reviewsite.html import clean_comment_html
 MAX_QUOTE_DEPTH = 3
 # Any tag opened deeper than this is taken literally: it caps the HTML nesting bleach sees.
 MAX_NESTING = 8
+# Quotes and spoilers after this many in one comment are taken literally (bleach's cost is per element).
+MAX_BLOCKS = 100
 MAX_TAG_LENGTH = 120
 QUOTE_NAME_MAX = 80
 REL = "nofollow ugc noopener noreferrer"
@@ -151,6 +153,7 @@ def _match(tokens: list[Token]) -> None:
     """
     stack: list[int] = []
     open_counts: dict[str, int] = dict.fromkeys(SIMPLE_TAGS, 0)
+    blocks = 0
 
     def pop():
         index = stack.pop()
@@ -167,7 +170,8 @@ def _match(tokens: list[Token]) -> None:
         elif token.kind == "open":
             if token.name in BLOCK:
                 drop_inline()
-            if len(stack) >= MAX_NESTING:
+                blocks += 1
+            if len(stack) >= MAX_NESTING or (token.name in BLOCK and blocks > MAX_BLOCKS):
                 continue
             stack.append(index)
             open_counts[token.name] += 1

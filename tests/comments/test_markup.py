@@ -145,3 +145,9 @@ def test_quote_source_cleans_the_name():
         quote_source(name='A "b"] c', comment_id=9, text=" hi ") == "[quote=\"A 'b') c\" id=9]hi[/quote]\n\n"
     )
     assert quoted_ids(quote_source(name='A "b"] c', comment_id=9, text="hi")) == {9}
+
+
+def test_quotes_after_the_hundredth_are_literal():
+    html = render("[quote]x[/quote]" * 150)
+    assert html.count("<blockquote") == 100
+    assert "[quote]x[/quote]" in html
