@@ -211,20 +211,17 @@ def guest_delete(request, pk, token):
 # --- Guest e-mail confirmation and unsubscribing -------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def guest_confirm(request, token):
+    """Following the link from the e-mail verifies the address (idempotent)."""
     try:
         comment = notifications.read_guest_token(
             token, salt=notifications.CONFIRM_SALT, max_age_days=settings.MARQUEE_MODERATION_CONFIRM_DAYS
         )
     except notifications.BadLink as bad:
         return render(request, "comments/link_error.html", {"message": bad.message}, status=400)
-    confirmed = moderation.is_verified_guest_email(comment.guest_email)
-    if request.method == "POST" and not confirmed:
-        moderation.verify_guest_email(comment.guest_email)
-        confirmed = True
-        messages.success(request, "Thank you: your e-mail address is confirmed.")
-    return render(request, "comments/guest_confirm.html", {"comment": comment, "confirmed": confirmed})
+    moderation.verify_guest_email(comment.guest_email)
+    return render(request, "comments/guest_confirm.html", {"comment": comment})
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the signed token is the key.

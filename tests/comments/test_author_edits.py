@@ -218,21 +218,21 @@ def test_a_confirm_token_is_not_a_manage_token(client, guest_comment):
     assert client.get(reverse("comments:guest-manage", args=[guest_comment.pk, token])).status_code == 400
 
 
-def test_guest_confirms_their_address(client, guest_comment):
+def test_guest_confirms_their_address_by_following_the_link(client, guest_comment):
     token = notifications.make_guest_token(guest_comment, salt=notifications.CONFIRM_SALT)
     url = reverse("comments:guest-confirm", args=[token])
-    assert client.get(url).status_code == 200
-    assert not VerifiedGuestEmail.objects.exists()  # GET only asks
-    response = client.post(url)
+    response = client.get(url)
     assert response.status_code == 200
     assert "confirmed" in response.content.decode()
     assert VerifiedGuestEmail.is_verified("PAT@guest.example")
+    assert client.get(url).status_code == 200  # again: still fine
+    assert VerifiedGuestEmail.objects.count() == 1
 
 
 def test_bad_or_expired_confirm_link(client, settings, guest_comment):
     token = notifications.make_guest_token(guest_comment, salt=notifications.CONFIRM_SALT)
-    assert client.post(reverse("comments:guest-confirm", args=[token + "x"])).status_code == 400
+    assert client.get(reverse("comments:guest-confirm", args=[token + "x"])).status_code == 400
     settings.MARQUEE_MODERATION_CONFIRM_DAYS = -1
-    response = client.post(reverse("comments:guest-confirm", args=[token]))
+    response = client.get(reverse("comments:guest-confirm", args=[token]))
     assert response.status_code == 400 and "expired" in response.content.decode()
     assert not VerifiedGuestEmail.objects.exists()
