@@ -25,24 +25,84 @@ from django.utils.html import escape
 from .models import PATH_STEP, Comment
 
 REL = "nofollow ugc noopener noreferrer"
-THREAD_FIELDS = (
+ROW_FIELDS = (
     "id",
-    "review_id",
     "parent_id",
     "path",
     "depth",
+    "status",
+    "held_for",
+    "author_id",
     "author__username",
     "author__display_name",
     "guest_name",
     "guest_website",
     "body_html",
-    "status",
-    "held_for",
     "is_critic",
     "is_staff",
     "created_at",
     "edited_at",
 )
+
+
+@dataclass(slots=True)
+class Row:
+    """What the thread shows of a comment: a plain row, far cheaper than a model instance."""
+
+    pk: int
+    parent_id: int | None
+    path: str
+    depth: int
+    status: str
+    held_for: str
+    author_id: int | None
+    author_username: str | None
+    author_display_name: str | None
+    guest_name: str
+    guest_website: str
+    body_html: str
+    is_critic: bool
+    is_staff: bool
+    created_at: object
+    edited_at: object
+    parent_name: str | None = None  # for a pending comment shown apart from the thread
+
+    @classmethod
+    def from_comment(cls, comment, *, with_parent=False):
+        author = comment.author if comment.author_id else None
+        row = cls(
+            comment.pk,
+            comment.parent_id,
+            comment.path,
+            comment.depth,
+            comment.status,
+            comment.held_for,
+            comment.author_id,
+            author.username if author else None,
+            author.display_name if author else None,
+            comment.guest_name,
+            comment.guest_website,
+            comment.body_html,
+            comment.is_critic,
+            comment.is_staff,
+            comment.created_at,
+            comment.edited_at,
+        )
+        if with_parent and comment.parent_id and comment.parent.is_visible:
+            row.parent_name = comment.parent.author_name
+        return row
+
+    @property
+    def is_visible(self):
+        return self.status == Comment.Status.APPROVED
+
+    @property
+    def author_name(self):
+        if self.author_id:
+            return self.author_display_name or self.author_username
+        return self.guest_name
+
+    tombstone_text = Comment.tombstone_text
 
 
 @dataclass
@@ -112,13 +172,10 @@ def page_comments(review, layout, number, per_page):
     wanted = Q(status=Comment.Status.APPROVED) & in_range
     if tombstones:
         wanted |= Q(pk__in=tombstones)
-    return list(
-        Comment.objects.filter(review_id=review.pk)
-        .filter(wanted)
-        .select_related("author")
-        .only(*THREAD_FIELDS)
-        .order_by("path")
+    rows = (
+        Comment.objects.filter(review_id=review.pk).filter(wanted).order_by("path").values_list(*ROW_FIELDS)
     )
+    return [Row(*values) for values in rows]
 
 
 # --- Rendering, once per comment ----------------------------------------------------------
@@ -151,8 +208,8 @@ class Renderer:
 
     def author_html(self, comment):
         if comment.author_id:
-            name = escape(comment.author.public_name)
-            url = self.profile_url(comment.author.username)
+            name = escape(comment.author_name)
+            url = self.profile_url(comment.author_username)
             if url:
                 return f'<a class="comment-author-name" href="{escape(url)}">{name}</a>'
             return f'<span class="comment-author-name">{name}</span>'
@@ -171,7 +228,9 @@ class Renderer:
         return self.profile_urls[username]
 
     def render(self, comment, *, number=None, pending=False):
-        """One comment (or its tombstone) as an <article>."""
+        """One comment (a `Row`, or a `Comment`) or its tombstone as an <article>."""
+        if not isinstance(comment, Row):
+            comment = Row.from_comment(comment, with_parent=pending)
         pk = comment.pk
         shown_depth = min(comment.depth, self.max_depth)
         if not comment.is_visible and not pending:
@@ -197,9 +256,7 @@ class Renderer:
         if comment.edited_at:
             meta.append('<span class="comment-edited">edited</span>')
         if comment.parent_id and (comment.depth > self.max_depth or pending):
-            parent_name = self.names.get(comment.parent_id)
-            if pending and comment.parent is not None:
-                parent_name = comment.parent.author_name if comment.parent.is_visible else None
+            parent_name = comment.parent_name if pending else self.names.get(comment.parent_id)
             meta.append(
                 f'<span class="comment-in-reply-to">in reply to <a href="#comment-{comment.parent_id}">'
                 f"{escape(parent_name or 'a removed comment')}</a></span>"
