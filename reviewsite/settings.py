@@ -309,7 +309,6 @@ MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
 # "each": every editor gets an e-mail when a comment is held; "none": no e-mail.
 MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "each")
 
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
