@@ -7,6 +7,7 @@ app_name = "comments"
 # Posting, replies and permalinks (comments, part 1).
 urlpatterns = [
     path("review/<int:review_id>/post/", views.post_comment, name="comment-post"),
+    path("review/<int:review_id>/token/", views.form_token, name="form-token"),
     path("<int:pk>/", views.permalink, name="comment-permalink"),
     path("<int:pk>/reply/", views.reply, name="comment-reply"),
 ]

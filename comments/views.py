@@ -1,15 +1,16 @@
 """Posting, replying and permalinks. The thread itself is the `comment_thread` template tag."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from reviews.models import Review
 
 from . import markup, moderation, thread
-from .forms import CommentForm
+from .forms import CommentForm, make_security_token
 from .models import Comment
 
 CLOSED = "Comments are closed on this review."
@@ -126,6 +127,15 @@ def reply(request, pk):
     form = CommentForm(review, initial=initial, user=request.user)
     state = _visitor_state(request, review)
     return _form_page(request, review, form, parent=parent, state=state)
+
+
+@require_GET
+@never_cache
+def form_token(request, review_id):
+    """A fresh anti-tamper token, for a form on a page the browser kept from long ago (the review
+    page answers 304 while nothing changed). comments.js asks for one when a stale form is used."""
+    review = _published_review(review_id)
+    return JsonResponse({"security": make_security_token(review.pk)})
 
 
 @require_GET

@@ -76,6 +76,22 @@
     }
   });
 
+  // A page the browser kept (304, back button) may carry an old anti-tamper token; forms older
+  // than two hours count as spam, so fetch a fresh token when someone starts writing.
+  var STALE_SECONDS = 90 * 60;
+  var refreshing = false;
+  form.addEventListener("focusin", function () {
+    var input = form.querySelector("input[name=security]");
+    var issued = input ? parseInt((input.value.split(":")[1] || "0"), 10) : 0;
+    if (!input || refreshing || Date.now() / 1000 - issued < STALE_SECONDS) { return; }
+    refreshing = true;
+    fetch(form.getAttribute("data-token-url"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && data.security) { input.value = data.security; } })
+      .catch(function () {})
+      .then(function () { refreshing = false; });
+  });
+
   // "3 hours ago" beside the absolute time the server wrote.
   if (window.Intl && Intl.RelativeTimeFormat) {
     var format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" });

@@ -173,3 +173,23 @@ def test_comment_spoiler_stays_hidden_until_clicked(request, live_server, review
     page.locator(f"#comment-{comment.pk} details.spoiler summary").click()
     expect(secret).to_be_visible()
     expect(secret).to_have_text("The keeper was the narrator.")
+
+
+def test_a_stale_form_gets_a_fresh_token_before_posting(page, live_server, review):
+    import time
+
+    from comments.forms import make_security_token
+
+    page.goto(review.get_absolute_url())
+    stale = make_security_token(review.pk, time.time() - 3 * 60 * 60)
+    token = page.locator("#comment-form input[name=security]")
+    token.evaluate("(input, value) => { input.value = value; }", stale)
+    form = page.locator("#comment-form")
+    form.get_by_label("Comment", exact=True).fill("Written on a page from this morning.")
+    expect(token).not_to_have_value(stale)
+    form.get_by_role("textbox", name="Name").fill("Pat Guest")
+    form.get_by_role("textbox", name="E-mail").fill("pat@guest.example")
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("status")).to_contain_text("awaiting moderation")
+    comment = Comment.objects.get(guest_name="Pat Guest")
+    assert (comment.status, comment.held_for) != ("spam", "tamper")

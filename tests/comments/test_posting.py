@@ -312,3 +312,24 @@ def test_flood_is_429_with_the_text_kept(client, review, settings):
     assert response.status_code == 429
     assert "second thought, quickly" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_form_token_endpoint_gives_a_fresh_token(client, review):
+    response = client.get(reverse("comments:form-token", args=[review.pk]))
+    assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+    token = response.json()["security"]
+    assert token.startswith(f"{review.pk}:")
+    from comments.forms import token_problem
+
+    assert token_problem(token, review.pk) == "too_fast"
+    assert token_problem(token, review.pk, now=time.time() + 10) is None
+
+
+def test_signed_in_reader_sees_their_own_pending_comment(client, review):
+    reader = factories.VerifiedUserFactory()
+    client.force_login(reader)
+    post(client, review, name="", email="", body="Held for a first look")
+    comment = Comment.objects.get()
+    assert comment.status == "pending"
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Held for a first look" in page and "Awaiting moderation" in page
