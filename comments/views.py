@@ -36,6 +36,7 @@ def _form_page(request, review, form, *, parent=None, status=200, refusal="", ex
             "existing_url": thread.comment_url(existing) if existing is not None and existing.pk else "",
             "state": state,
             "signed_in": request.user.is_authenticated,
+            "on_form_page": True,
         },
         status=status,
     )
