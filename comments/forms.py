@@ -6,6 +6,7 @@ three seconds after rendering is not refused: it is stored as spam and its poste
 usual "awaiting moderation" (`tamper_reason`). A filled honeypot likewise.
 """
 
+import ipaddress
 import time
 
 from django import forms
@@ -20,6 +21,19 @@ from reviews.models import Critic
 from .models import Comment, HeldFor
 
 SIGNER_SALT = "comments.form"
+
+
+def client_ip(request):
+    """The poster's address. Behind our proxy (DJANGO_BEHIND_PROXY) REMOTE_ADDR is the proxy's:
+    take the last X-Forwarded-For entry, the one our proxy appended (earlier ones are the client's
+    to forge)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def make_security_token(review_id, timestamp=None):
@@ -139,7 +153,7 @@ class CommentForm(forms.Form):
             parent=data.get("parent"),
             body=data["body"],
             notify_replies=data.get("notify_replies", False),
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         )
         if self.user:

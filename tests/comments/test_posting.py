@@ -333,3 +333,24 @@ def test_signed_in_reader_sees_their_own_pending_comment(client, review):
     assert comment.status == "pending"
     page = client.get(review.get_absolute_url()).content.decode()
     assert "Held for a first look" in page and "Awaiting moderation" in page
+
+
+def test_poster_address_behind_the_proxy_is_the_one_it_forwarded(client, review, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.post(
+        reverse("comments:comment-post", args=[review.pk]),
+        form_data(review),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+    )
+    assert Comment.objects.get().ip_address == "203.0.113.9"
+
+
+def test_forwarded_for_is_ignored_without_a_proxy(client, review):
+    client.post(
+        reverse("comments:comment-post", args=[review.pk]),
+        form_data(review),
+        REMOTE_ADDR="198.51.100.4",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert Comment.objects.get().ip_address == "198.51.100.4"
