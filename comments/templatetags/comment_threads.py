@@ -62,12 +62,12 @@ def thread_context(request, review, *, page=None, csrf_token=None, security=None
         "form": form,
         "signed_in": signed_in,
         "user": user,
-        "csrf_token": csrf_token
-        if csrf_token is not None
-        else get_token(request)
-        if request is not None
-        else "",
+        "csrf_token": csrf_token if csrf_token is not None else _csrf_token(request),
     }
+
+
+def _csrf_token(request):
+    return get_token(request) if request is not None else ""
 
 
 @register.simple_tag(takes_context=True)
