@@ -13,6 +13,7 @@ See bench/README.md for how to read the figures.
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -148,6 +149,13 @@ def measure(review, runs):
     # The floor: the same bytes from memory, through the same middleware, in the same run.
     bench_urls.FLOOR["body"] = response.content
     floor = [timed_get(client, "/__bench_floor__/")[0] for _ in range(runs)]
+    # A prototype of a page-level cache (see bench/README.md): the page split at its two tokens.
+    html = response.content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    security = re.search(r'name="security" value="([^"]+)"', html).group(1)
+    parts = [piece.split(security) for piece in html.split(csrf)]
+    cache.set(f"bench:page:{review.pk}:{review.thread_version}:{review.updated_at.timestamp()}", parts)
+    page_cache = [timed_get(client, f"/__bench_page_cache__/{review.slug}/")[0] for _ in range(runs)]
     # The comments section alone ({% comment_thread review %}), to separate it from the rest of the page.
     loaded = Review.objects.select_related("film", "critic").get(pk=review.pk)
     tag_cold, tag_warm = [], []
@@ -165,6 +173,7 @@ def measure(review, runs):
         "floor_ms": statistics.median(floor) * 1000,
         "tag_cold_ms": statistics.median(tag_cold) * 1000,
         "tag_warm_ms": statistics.median(tag_warm) * 1000,
+        "page_cache_ms": statistics.median(page_cache) * 1000,
     }
 
 
@@ -180,7 +189,7 @@ def main():
     header = (
         f"{'N':>6} {'on page':>8} {'KB':>6} {'queries cold/warm':>18} "
         f"{'floor ms':>9} {'warm ms':>8} {'warm x':>7} {'cold ms':>8} {'cold x':>7} "
-        f"{'thread warm ms':>15} {'thread cold ms':>15}"
+        f"{'thread warm ms':>15} {'thread cold ms':>15} {'page cache x':>13}"
     )
     print(header)
     print("-" * len(header))
@@ -194,7 +203,8 @@ def main():
                 f"{result['floor_ms']:>9.2f} {result['warm_ms']:>8.2f} "
                 f"{result['warm_ms'] / result['floor_ms']:>6.1f}x "
                 f"{result['cold_ms']:>8.2f} {result['cold_ms'] / result['floor_ms']:>6.1f}x "
-                f"{result['tag_warm_ms']:>15.2f} {result['tag_cold_ms']:>15.2f}"
+                f"{result['tag_warm_ms']:>15.2f} {result['tag_cold_ms']:>15.2f} "
+                f"{result['page_cache_ms'] / result['floor_ms']:>12.1f}x"
             )
     if _scratch:
         for suffix in ("", "-wal", "-shm"):
