@@ -377,3 +377,16 @@ def test_cached_section_is_not_served_to_visitors_with_something_of_their_own(se
     page = guest.get(review.get_absolute_url()).content.decode()
     assert "Mine, pending" in page and 'value="Robin Guest"' in page
     assert "Mine, pending" not in Client().get(review.get_absolute_url()).content.decode()
+
+
+def test_a_reply_chain_deeper_than_the_path_column_stays_in_its_thread(review, add_comment):
+    top = add_comment(review)
+    chain = [top]
+    for _ in range(30):
+        chain.append(add_comment(review, parent=chain[-1]))
+    later = add_comment(review)
+    for comment in chain:
+        comment.refresh_from_db()
+        assert len(comment.path) <= 255 and comment.path.startswith(top.path)
+    assert chain[-1].depth == 30
+    assert ids_in(render_thread(review)) == [c.pk for c in chain] + [later.pk]
