@@ -122,8 +122,12 @@ class Layout:
         return max(0, index) // per_page + 1
 
 
+# Bump when the thread's HTML changes shape, so caches filled by older code are not served.
+HTML_VERSION = 2
+
+
 def _key(*parts):
-    return "comments:" + ":".join(str(part) for part in parts)
+    return f"comments:v{HTML_VERSION}:" + ":".join(str(part) for part in parts)
 
 
 def build_layout(review):
@@ -205,6 +209,9 @@ class Renderer:
         self.profile_urls = {}
         marker = 987654321
         self.reply_url = reverse("comments:comment-reply", args=[marker]).replace(str(marker), "{}")
+        self.report_url = reverse("comments:comment-report", args=[marker]).replace(str(marker), "{}")
+        self.edit_url = reverse("comments:comment-edit", args=[marker]).replace(str(marker), "{}")
+        self.delete_url = reverse("comments:comment-delete", args=[marker]).replace(str(marker), "{}")
 
     def author_html(self, comment):
         if comment.author_id:
@@ -266,21 +273,38 @@ class Renderer:
             classes += " comment-by-critic"
         if pending:
             classes += " comment-pending"
-        actions = ""
+        links = []
         if self.comments_open and not pending:
             reply_url = self.reply_url.format(pk)
-            actions = (
-                '<footer class="comment-actions">'
+            links.append(
                 f'<a class="comment-reply-link" href="{reply_url}" data-reply-to="{pk}" rel="nofollow">'
                 "Reply</a> "
                 f'<a class="comment-quote-link" href="{reply_url}?quote=1" data-quote-of="{pk}" '
-                'rel="nofollow">Quote</a></footer>'
+                'rel="nofollow">Quote</a>'
             )
+        if not pending:
+            links.append(
+                f'<a class="comment-report-link" href="{self.report_url.format(pk)}" '
+                'rel="nofollow">Report</a>'
+            )
+        account = ""
+        if comment.author_id:
+            # The page is shared by every reader, so the author's own links are always there and
+            # shown by a per-visitor style rule (see thread.html); the views check ownership.
+            account = f' data-account="{escape(comment.author_username)}"'
+            links.append(
+                f'<span class="comment-own-actions{" comment-own-actions-shown" if pending else ""}">'
+                f'<a class="comment-edit-link" href="{self.edit_url.format(pk)}" rel="nofollow">Edit</a> '
+                f'<a class="comment-delete-link" href="{self.delete_url.format(pk)}" '
+                'rel="nofollow">Delete</a>'
+                "</span>"
+            )
+        actions = f'<footer class="comment-actions">{" ".join(links)}</footer>' if links else ""
         number_html = f'<span class="comment-number">{number}.</span> ' if number else ""
         # body_html was rendered and sanitised on save (comments.markup, then bleach).
         return (
             f'<article id="comment-{pk}" class="{classes}" data-comment-id="{pk}" '
-            f'data-author="{escape(name)}">'
+            f'data-author="{escape(name)}"{account}>'
             f'<header class="comment-meta">{number_html}{" ".join(meta)}</header>'
             f'<div class="comment-body">{comment.body_html}</div>{actions}</article>\n'
         )

@@ -1,6 +1,23 @@
+import importlib
+
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from tests import factories
+
+# Data migrations whose rows live-server (transactional) tests lose when the tables are flushed.
+DATA_MIGRATIONS = [
+    ("comments.migrations.0003_editors_group", "create_editors_group"),
+    ("reviews.migrations.0003_critics_group", "create_critics_group"),
+]
+
+
+def restore_data_migrations():
+    """Re-run the group-making data migrations, as they ran, after a flush."""
+    apps = MigrationLoader(connection).project_state().apps
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -11,12 +11,14 @@ from playwright.sync_api import expect
 from accounts.demo import DEMO_USERS
 from comments.demo import MODERATION_MARKER
 from comments.models import Comment, ModerationAction
+from tests.conftest import restore_data_migrations
 
 REJECTED_TEXT = "I want a refund for the two hours I spent on this."
 
 
 @pytest.fixture
 def demo(transactional_db):
+    restore_data_migrations()
     call_command("load_demo", stdout=io.StringIO())
 
 
