@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,6 +90,10 @@ class Comment(models.Model):
             # "Approved comments of review R in thread order".
             models.Index(fields=["review", "status", "path"], name="comment_thread_idx"),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            # The pipeline's flood checks: recent comments by account, IP and guest e-mail.
+            models.Index(fields=["author", "created_at"], name="comment_author_recent_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent_idx"),
+            models.Index(Upper("guest_email"), "created_at", name="comment_email_recent_idx"),
         ]
 
     def __str__(self):
