@@ -8,7 +8,9 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from accounts import privacy
         from accounts.models import register_reserved_name
+        from reviewsite import pagecache
 
+        from . import forms
         from . import privacy as comment_privacy
 
         privacy.register_exporter("comments", comment_privacy.export_comments)
@@ -16,3 +18,4 @@ class CommentsConfig(AppConfig):
         privacy.register_eraser(comment_privacy.erase_comments)
         # A critic's name is theirs on comments: no other account may take it as a display name.
         register_reserved_name(comment_privacy.critic_name_taken)
+        pagecache.register_fresh_value(forms.SECURITY_VALUE, forms.fresh_security_token)

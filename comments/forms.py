@@ -41,6 +41,14 @@ def make_security_token(review_id, timestamp=None):
     return signing.Signer(salt=SIGNER_SALT).sign(f"{review_id}:{timestamp}")
 
 
+SECURITY_VALUE = "comments.security"  # the token's name in reviewsite.pagecache
+
+
+def fresh_security_token(request, review_id):
+    """A new token for the page cache (registered in `CommentsConfig.ready()`)."""
+    return make_security_token(review_id)
+
+
 def token_problem(token, review_id, now=None):
     """Why the token is not acceptable, or None."""
     now = time.time() if now is None else now

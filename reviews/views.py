@@ -6,13 +6,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
+
+from reviewsite import pagecache
 
 from . import search
 from .forms import ArchiveFilterForm, archive_years
@@ -93,6 +97,49 @@ class ReviewListView(ListPageMixin, ListView):
         return super().get_context_data(form=self.form, **kwargs)
 
 
+_REVIEW_PAGE_QUERIES = {}
+
+
+def review_for_page(slug):
+    """The review with its film and critic, whatever its status, or None (one query).
+
+    What `Review.objects.select_related("film", "critic").get(slug=slug)` does, with the SQL
+    compiled once per database: on the page cache's hit path, building the SQL cost several
+    times more than running it (1 ms against 0.15 ms on SQLite). The result is converted by the
+    ORM's own converters and built with `Model.from_db`, as a queryset would.
+    """
+    alias = router.db_for_read(Review)
+    connection = connections[alias]
+    models = (Review, Film, Critic)
+    prepared = _REVIEW_PAGE_QUERIES.get((alias, connection.vendor))
+    if prepared is None:
+        fields = [[field.attname for field in model._meta.concrete_fields] for model in models]
+        queryset = Review.objects.order_by().filter(slug="").values_list(
+            *fields[0], *(f"film__{name}" for name in fields[1]), *(f"critic__{name}" for name in fields[2])
+        )
+        compiler = queryset.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        assert params == ("",), params
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        prepared = _REVIEW_PAGE_QUERIES[(alias, connection.vendor)] = (sql, converters, fields)
+    sql, converters, fields = prepared
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        for function in functions:
+            row[position] = function(row[position], expression, connection)
+    objects, start = [], 0
+    for model, names in zip(models, fields, strict=True):
+        objects.append(model.from_db(alias, names, row[start : start + len(names)]))
+        start += len(names)
+    review, review.film, review.critic = objects
+    return review
+
+
 class ReviewDetailView(DetailView):
     """The review page.
 
@@ -104,13 +151,11 @@ class ReviewDetailView(DetailView):
     template_name = "reviews/review_detail.html"
     context_object_name = "review"
 
-    def get_queryset(self):
-        return Review.objects.visible_to(self.request.user).select_related("film", "critic")
-
     def cacheable(self):
         cookies = self.request.COOKIES
         return (
             self.request.method in ("GET", "HEAD")
+            and not self.request.user.is_authenticated
             and settings.SESSION_COOKIE_NAME not in cookies
             and "messages" not in cookies
             and self.object.is_published
@@ -132,6 +177,13 @@ class ReviewDetailView(DetailView):
         )
         return hashlib.sha256(stamp.encode()).hexdigest()[:32], review.last_modified.timestamp()
 
+    def get_object(self, queryset=None):
+        review = review_for_page(self.kwargs["slug"])
+        user = self.request.user
+        if review is None or not (review.is_published or (user.is_authenticated and user.is_staff)):
+            raise Http404("No review found matching the query")
+        return review
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         cacheable = self.cacheable()
@@ -143,7 +195,9 @@ class ReviewDetailView(DetailView):
             if not_modified is not None:
                 patch_vary_headers(not_modified, ["Cookie"])
                 return not_modified
-        response = self.render_to_response(self.get_context_data(object=self.object))
+        # The whole page for readers who all see the same one ({% now "Y" %} is in the footer).
+        key = pagecache.cache_key(request, etag, timezone.localdate().year) if cacheable else None
+        response = pagecache.serve(request, key, self.render_page) if key else self.render_page({})
         patch_vary_headers(response, ["Cookie"])
         if cacheable:
             response["ETag"] = quote_etag(etag)
@@ -152,6 +206,10 @@ class ReviewDetailView(DetailView):
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+    def render_page(self, extra_context):
+        context = self.get_context_data(object=self.object, **extra_context)
+        return self.render_to_response(context).render()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

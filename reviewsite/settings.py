@@ -288,6 +288,8 @@ MARQUEE_COMMENTS_MAX_DEPTH = env_int("DJANGO_COMMENTS_MAX_DEPTH", 5)  # deeper r
 MARQUEE_COMMENTS_FORM_MIN_SECONDS = 3  # a form posted sooner after rendering is spam
 MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is spam
 MARQUEE_COMMENTS_CACHE_SECONDS = env_int("DJANGO_COMMENTS_CACHE_SECONDS", 24 * 60 * 60)  # thread fragments
+# Whole pages for anonymous readers (reviewsite/pagecache.py); keyed by the page's validators.
+MARQUEE_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60 * 60)
 # Absolute links in e-mail (notifications, confirmation and unsubscribe links).
 MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -14,7 +14,8 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from comments import thread
-from comments.forms import CommentForm, make_security_token
+from comments.forms import SECURITY_VALUE, CommentForm
+from reviewsite import pagecache
 
 register = template.Library()
 
@@ -89,6 +90,7 @@ def comment_thread(context, review):
         )
         parts = [piece.split(TOKEN_SLOT) for piece in html.split(CSRF_SLOT)]
         cache.set(key, parts, settings.MARQUEE_COMMENTS_CACHE_SECONDS)
-    csrf_token = get_token(request)
-    security = make_security_token(review.pk)
+    # Fresh per request; placeholders while the whole page is rendered for the page cache.
+    csrf_token = pagecache.fresh_value(request, pagecache.CSRF)
+    security = pagecache.fresh_value(request, SECURITY_VALUE, review.pk)
     return mark_safe(csrf_token.join(security.join(piece) for piece in parts))  # noqa: S308 - our own HTML

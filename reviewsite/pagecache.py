@@ -1,0 +1,117 @@
+"""A whole-page cache for readers who see exactly what every other reader sees.
+
+A view that knows when its page is the same for everyone (for the review page: an anonymous GET
+without a session or messages cookie) serves it through `serve(request, key, render)`. The page
+is rendered once, split at its per-request values (the CSRF token, a form's signed anti-tamper
+token) and stored as plain pieces; every later request joins the pieces with fresh values.
+
+Per-request values are registered by name (`register_fresh_value`), and whatever renders one
+asks for it through `fresh_value(request, name, *args)`: a normal request gets the value, a
+request whose page is being rendered for the cache gets a placeholder, which records where the
+value goes. The CSRF token is registered here; apps register their own (the comments app its
+form's `security` token, in `CommentsConfig.ready()`).
+
+The key is the caller's validators (for the review page, its ETag) plus everything else the bytes
+depend on: scheme, host and path with query string. Only query strings made of a small page
+number are cached, so arbitrary query strings cannot fill the cache. Pieces are bytes in a tuple:
+any cache backend (local memory, Redis across processes) stores them as they are.
+"""
+
+import hashlib
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+CSRF = "csrf"
+_FILLING = "_page_cache_fill"
+_PAGE_QUERY = re.compile(r"(page=[1-9][0-9]{0,3})?")
+_fresh = {}
+
+
+def register_fresh_value(name, function):
+    """`function(request, *args)` returns a value that must be fresh on every request."""
+    _fresh[name] = function
+
+
+register_fresh_value(CSRF, lambda request: get_token(request))
+
+
+class _Fill:
+    """Hands out placeholders while a page is rendered for the cache, and remembers them."""
+
+    def __init__(self):
+        self.marker = f"\x00pagecache-{secrets.token_hex(8)}-"
+        self.slots = []  # (name, args), in the order first asked for
+
+    def placeholder(self, name, args):
+        slot = (name, args)
+        if slot not in self.slots:
+            self.slots.append(slot)
+        return f"{self.marker}{self.slots.index(slot)}\x00"
+
+    def split(self, html):
+        """(pieces as bytes, the slot of each gap between them)."""
+        parts = re.split(re.escape(self.marker) + r"(\d+)\x00", html)
+        return tuple(part.encode() for part in parts[::2]), tuple(int(index) for index in parts[1::2])
+
+
+def fresh_value(request, name, *args):
+    """The per-request value `name` for this request, or a placeholder while it is being cached."""
+    fill = getattr(request, _FILLING, None)
+    if fill is not None:
+        return fill.placeholder(name, args)
+    return _fresh[name](request, *args)
+
+
+def fill_context(request):
+    """Template context a page rendered for the cache needs: `{% csrf_token %}` as a slot."""
+    return {"csrf_token": fresh_value(request, CSRF)} if getattr(request, _FILLING, None) else {}
+
+
+def cache_key(request, *validators):
+    """Validators plus what else the bytes depend on; None when this request is not to be cached."""
+    if not _PAGE_QUERY.fullmatch(request.META.get("QUERY_STRING", "")):
+        return None
+    parts = (request.scheme, request.get_host(), request.get_full_path(), *validators)
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return f"page:{digest[:40]}"
+
+
+def serve(request, key, render):
+    """The page under `key` with fresh per-request values; `render(extra_context)` on a miss
+    returns the rendered response, stored only if it is a plain 200 that set no cookie and took
+    no per-request value outside the registered slots."""
+    stored = cache.get(key)
+    if stored is not None:
+        return HttpResponse(_join(request, *stored[1:]), content_type=stored[0])
+    fill = _Fill()
+    csrf_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    setattr(request, _FILLING, fill)
+    try:
+        response = render(fill_context(request))
+    finally:
+        delattr(request, _FILLING)
+        leaked_csrf = request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = bool(csrf_used or leaked_csrf)
+    if response.streaming:
+        return response
+    pieces, gaps = fill.split(response.content.decode(response.charset))
+    slots = tuple(fill.slots)
+    if response.status_code == 200 and not leaked_csrf and not response.cookies:
+        cache.set(key, (response["Content-Type"], pieces, gaps, slots), settings.MARQUEE_PAGE_CACHE_SECONDS)
+    response.content = _join(request, pieces, gaps, slots)
+    return response
+
+
+def _join(request, pieces, gaps, slots):
+    values = [fresh_value(request, name, *args).encode() for name, args in slots]
+    body = [pieces[0]]
+    for gap, piece in zip(gaps, pieces[1:], strict=True):
+        body.append(values[gap])
+        body.append(piece)
+    return b"".join(body)
