@@ -85,8 +85,11 @@ def search_reviews(query):
         )
         search_query = SearchQuery(query, search_type="websearch", config="english")
         return (
-            reviews.annotate(text_rank=SearchRank(vector, search_query), title_score=title_score)
-            .filter(Q(text_rank__gt=0) | Q(title_score__gt=0))
+            reviews.annotate(
+                document=vector, text_rank=SearchRank(vector, search_query), title_score=title_score
+            )
+            # Match with @@: ts_rank is not zero for every non-matching document.
+            .filter(Q(document=search_query) | Q(title_score__gt=0))
             .annotate(score=F("title_score") + F("text_rank"))
             .order_by("-score", "-published_at")
         )
