@@ -44,9 +44,19 @@ def make_security_token(review_id, timestamp=None):
 SECURITY_VALUE = "comments.security"  # the token's name in reviewsite.pagecache
 
 
+_latest_tokens = {}  # review id -> (second, token): the token is the same within a second
+
+
 def fresh_security_token(request, review_id):
-    """A new token for the page cache (registered in `CommentsConfig.ready()`)."""
-    return make_security_token(review_id)
+    """A token for a page served from the page cache (registered in `CommentsConfig.ready()`)."""
+    now = int(time.time())
+    second, token = _latest_tokens.get(review_id, (None, None))
+    if second != now:
+        token = make_security_token(review_id, now)
+        if len(_latest_tokens) > 1000:
+            _latest_tokens.clear()
+        _latest_tokens[review_id] = (now, token)
+    return token
 
 
 def token_problem(token, review_id, now=None):

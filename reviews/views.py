@@ -234,14 +234,15 @@ class ReviewDetailView(DetailView):
         if self.object is None or not self.object.is_published:
             raise Http404("No review found matching the query")
         etag, last_modified = self.validators()
-        response = get_conditional_response(request, etag=quote_etag(etag), last_modified=int(last_modified))
+        etag = quote_etag(etag)
+        response = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
         if response is None:
             # Everything else the bytes depend on is in the key ({% now "Y" %} is in the footer).
             key = pagecache.cache_key(request, etag, timezone.localdate().year)
             response = pagecache.serve(request, key, self.render_page) if key else self.render_page({})
-            response["ETag"] = quote_etag(etag)
+            response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
-            patch_cache_control(response, no_cache=True)
+            response["Cache-Control"] = "no-cache"  # a new response: nothing to patch
         patch_vary_headers(response, ["Cookie"])
         return response
 

@@ -87,7 +87,15 @@ def serve(request, key, render):
     no per-request value outside the registered slots."""
     stored = cache.get(key)
     if stored is not None:
-        return HttpResponse(_join(request, *stored[1:]), content_type=stored[0])
+        content_type, pieces, gaps, slots = stored
+        response = HttpResponse(content_type=content_type)
+        # Written piece by piece, not joined: the server sends the pieces as they are, and the
+        # page is not copied once more (with Content-Length set, nothing joins them).
+        chunks = _chunks(request, pieces, gaps, slots)
+        for chunk in chunks:
+            response.write(chunk)
+        response["Content-Length"] = sum(map(len, chunks))
+        return response
     fill = _Fill()
     csrf_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
@@ -104,14 +112,15 @@ def serve(request, key, render):
     slots = tuple(fill.slots)
     if response.status_code == 200 and not leaked_csrf and not response.cookies:
         cache.set(key, (response["Content-Type"], pieces, gaps, slots), settings.MARQUEE_PAGE_CACHE_SECONDS)
-    response.content = _join(request, pieces, gaps, slots)
+    response.content = b"".join(_chunks(request, pieces, gaps, slots))
     return response
 
 
-def _join(request, pieces, gaps, slots):
+def _chunks(request, pieces, gaps, slots):
+    """The page's pieces with this request's values between them."""
     values = [fresh_value(request, name, *args).encode() for name, args in slots]
-    body = [pieces[0]]
+    chunks = [pieces[0]]
     for gap, piece in zip(gaps, pieces[1:], strict=True):
-        body.append(values[gap])
-        body.append(piece)
-    return b"".join(body)
+        chunks.append(values[gap])
+        chunks.append(piece)
+    return chunks
