@@ -137,20 +137,23 @@ def build_layout(review):
         .values_list("path", flat=True)
     )
     layout = Layout()
+    roots, offsets, tombstones = layout.roots, layout.offsets, layout.tombstones
     seen = set()
-    for path in paths:
-        root = path[:PATH_STEP]
-        if not layout.roots or layout.roots[-1] != root:
-            layout.roots.append(root)
-            layout.offsets.append(layout.visible_count)
-        layout.visible_count += 1
+    count, root = 0, None
+    for path in paths:  # a hot loop: locals only
+        if not path.startswith(root or "\x00"):
+            root = path[:PATH_STEP]
+            roots.append(root)
+            offsets.append(count)
+        count += 1
         seen.add(path)
         # Walk up only while the ancestor is not shown yet: each one is visited once.
         ancestor = path[:-PATH_STEP]
         while ancestor and ancestor not in seen:
             seen.add(ancestor)
-            layout.tombstones.setdefault(root, []).append(int(ancestor[-PATH_STEP:]))
+            tombstones.setdefault(root, []).append(int(ancestor[-PATH_STEP:]))
             ancestor = ancestor[:-PATH_STEP]
+    layout.visible_count = count
     return layout
 
 
