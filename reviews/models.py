@@ -118,8 +118,9 @@ class Film(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The film box is part of every review page of this film.
+        # The film box is part of every review page of this film; "known for" links by its title.
         self.reviews.touch()
+        Review.objects.naming_known_for(self.title).touch()
 
     def get_absolute_url(self):
         return reverse("reviews:film-detail", args=[self.slug])
@@ -256,8 +257,12 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(critic__account=user)
 
     def touch(self):
-        """Mark pages that show these reviews as changed (conditional GET, fragment caches)."""
+        """Mark pages that show these reviews as changed (conditional GET, page and fragment caches)."""
         return self.update(updated_at=timezone.now())
+
+    def naming_known_for(self, title):
+        """Reviews whose film box names someone "known for" `title` (a link to its review)."""
+        return self.filter(film__credits__person__known_for__iexact=title)
 
 
 class Review(models.Model):
@@ -329,6 +334,8 @@ class Review(models.Model):
                 "updated_at",
             }
         super().save(*args, **kwargs)
+        # "Known for <this film>" on other reviews' pages links here while this one is published.
+        Review.objects.naming_known_for(self.film.title).exclude(pk=self.pk).touch()
 
     def get_absolute_url(self):
         return reverse("reviews:review-detail", args=[self.slug])

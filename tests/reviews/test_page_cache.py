@@ -12,6 +12,7 @@ from django.test import Client
 from comments import moderation
 from comments.forms import SIGNER_SALT
 from comments.models import Comment, HeldFor
+from reviews.models import Review
 from reviewsite import pagecache
 from tests import factories
 
@@ -191,3 +192,15 @@ def test_hosts_do_not_share_a_cached_page(client, review, settings):
     client.get(review.get_absolute_url())
     page = client.get(review.get_absolute_url(), HTTP_HOST="other.example").content.decode()
     assert 'href="http://other.example/reviews/' in page
+
+
+def test_publishing_a_review_updates_the_pages_that_name_its_film_as_known_for(client, catalogue):
+    us = Review.objects.get(slug="us")
+    us.status = "draft"
+    us.save()
+    html = client.get("/reviews/get-out/").content.decode()
+    assert "<cite>Us</cite>" in html and 'href="/reviews/us/"' not in html
+    client.get("/reviews/get-out/")
+    us.status = "published"
+    us.save()
+    assert '<a href="/reviews/us/"><cite>Us</cite></a>' in client.get("/reviews/get-out/").content.decode()
