@@ -7,6 +7,8 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 
 from comments import moderation
@@ -204,3 +206,62 @@ def test_publishing_a_review_updates_the_pages_that_name_its_film_as_known_for(c
     us.status = "published"
     us.save()
     assert '<a href="/reviews/us/"><cite>Us</cite></a>' in client.get("/reviews/get-out/").content.decode()
+
+
+def test_head_requests_get_the_cached_page_headers(client, review):
+    page = client.get(review.get_absolute_url())
+    head = client.head(review.get_absolute_url())
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == page["ETag"] and head["Content-Length"] == page["Content-Length"]
+
+
+# --- reviewsite.pagecache on its own -----------------------------------------------------------
+
+
+def counting(render):
+    calls = []
+
+    def counted(extra_context):
+        calls.append(extra_context)
+        return render(extra_context)
+
+    return counted, calls
+
+
+def test_values_in_slots_are_fresh_and_the_page_is_rendered_once(rf):
+    request = rf.get("/somewhere/")
+    render, calls = counting(
+        lambda extra: HttpResponse(
+            f"<p>{extra['csrf_token']}</p><p>{pagecache.fresh_value(request, 'csrf')}</p>"
+        )
+    )
+    key = pagecache.cache_key(request, "v1")
+    first = pagecache.serve(request, key, render).content.decode()
+    second = pagecache.serve(request, key, render).content.decode()
+    assert len(calls) == 1
+    assert re.fullmatch(r"<p>(\w{64})</p><p>\1</p>", first) and re.fullmatch(
+        r"<p>(\w{64})</p><p>\1</p>", second
+    )
+    assert first != second
+
+
+def test_a_page_that_took_a_token_outside_the_slots_is_not_stored(rf):
+    request = rf.get("/somewhere/")
+    render, calls = counting(lambda extra: HttpResponse(f"<p>{get_token(request)}</p>"))
+    key = pagecache.cache_key(request, "v1")
+    pagecache.serve(request, key, render)
+    pagecache.serve(request, key, render)
+    assert len(calls) == 2
+
+
+def test_keys_differ_by_validators_host_and_page_and_refuse_other_query_strings(rf, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    keys = {
+        pagecache.cache_key(rf.get("/r/", HTTP_HOST="a.example"), "v1"),
+        pagecache.cache_key(rf.get("/r/", HTTP_HOST="a.example"), "v2"),
+        pagecache.cache_key(rf.get("/r/", HTTP_HOST="b.example"), "v1"),
+        pagecache.cache_key(rf.get("/r/?page=2", HTTP_HOST="a.example"), "v1"),
+    }
+    assert len(keys) == 4 and None not in keys
+    assert pagecache.cache_key(rf.get("/r/?page=2&x=1", HTTP_HOST="a.example"), "v1") is None
+    assert pagecache.cache_key(rf.get("/r/?page=abc", HTTP_HOST="a.example"), "v1") is None
