@@ -18,9 +18,12 @@ from html import escape  # Django's, less its lazy-string wrapper: the same outp
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import router
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from reviewsite.prepared import prepared
 
 from .models import PATH_STEP, Comment
 
@@ -130,12 +133,17 @@ def _key(*parts):
     return f"comments:v{HTML_VERSION}:" + ":".join(str(part) for part in parts)
 
 
-def build_layout(review):
-    paths = (
-        Comment.objects.filter(review_id=review.pk, status=Comment.Status.APPROVED)
+def _layout_query(review_id):
+    return (
+        Comment.objects.filter(review_id=review_id, status=Comment.Status.APPROVED)
         .order_by("path")
-        .values_list("path", flat=True)
+        .values_list("path")
     )
+
+
+def build_layout(review):
+    alias = router.db_for_read(Comment)
+    paths = [row[0] for row in prepared("thread-layout", _layout_query, using=alias, review_id=review.pk)]
     layout = Layout()
     roots, offsets, tombstones = layout.roots, layout.offsets, layout.tombstones
     seen = set()
@@ -172,17 +180,27 @@ def page_comments(review, layout, number, per_page):
     roots = layout.roots[first : first + per_page]
     if not roots:
         return []
-    in_range = Q(path__gte=roots[0])
-    if first + per_page < len(layout.roots):
-        in_range &= Q(path__lt=layout.roots[first + per_page])
     tombstones = [pk for root in roots for pk in layout.tombstones.get(root, ())]
+    values = {"review_id": review.pk, "first_root": roots[0]}
+    if first + per_page < len(layout.roots):
+        values["next_root"] = layout.roots[first + per_page]
+    values.update((f"tombstone_{index}", pk) for index, pk in enumerate(tombstones))
+    alias = router.db_for_read(Comment)
+    # Compiled once per shape: with or without an upper bound, and per number of tombstones.
+    key = ("thread-page", "next_root" in values, len(tombstones))
+    return [Row(*row) for row in prepared(key, _page_query, using=alias, **values)]
+
+
+def _page_query(review_id, first_root, next_root=None, **tombstones):
+    in_range = Q(path__gte=first_root)
+    if next_root is not None:
+        in_range &= Q(path__lt=next_root)
     wanted = Q(status=Comment.Status.APPROVED) & in_range
     if tombstones:
-        wanted |= Q(pk__in=tombstones)
-    rows = (
-        Comment.objects.filter(review_id=review.pk).filter(wanted).order_by("path").values_list(*ROW_FIELDS)
+        wanted |= Q(pk__in=list(tombstones.values()))
+    return (
+        Comment.objects.filter(review_id=review_id).filter(wanted).order_by("path").values_list(*ROW_FIELDS)
     )
-    return [Row(*values) for values in rows]
 
 
 # --- Rendering, once per comment ----------------------------------------------------------

@@ -235,9 +235,10 @@ class Book(models.Model):
 
 
 class ReviewQuerySet(models.QuerySet):
-    def published(self):
-        """Visible to the public: published status and a publish date not in the future."""
-        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, now=None):
+        """Visible to the public: published status and a publish date not in the future (`now`
+        for a query compiled once and run later, see reviewsite/prepared.py)."""
+        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def drafts(self):
         return self.filter(status=Review.Status.DRAFT)
