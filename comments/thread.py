@@ -28,6 +28,7 @@ from reviewsite.prepared import prepared
 from .models import PATH_STEP, Comment
 
 REL = "nofollow ugc noopener noreferrer"
+APPROVED = Comment.Status.APPROVED
 ROW_FIELDS = (
     "id",
     "parent_id",
@@ -263,6 +264,8 @@ class Renderer:
         """One comment (a `Row`, or a `Comment`) or its tombstone as an <article>."""
         if not isinstance(comment, Row):
             comment = Row.from_comment(comment, with_parent=pending)
+        elif not pending and comment.status == APPROVED:
+            return self.render_shown(comment, number)
         pk = comment.pk
         shown_depth = min(comment.depth, self.max_depth)
         if not comment.is_visible and not pending:
@@ -334,6 +337,85 @@ class Renderer:
             f'<div class="comment-body">{comment.body_html}</div>{actions}</article>\n'
         )
 
+    def render_shown(self, comment, number):
+        """`render` of an approved row in the thread: the same HTML, written out in one go (the
+        hot loop of a cold page: a few hundred comments)."""
+        pk = comment.pk
+        depth = comment.depth
+        max_depth = self.max_depth
+        if comment.author_id:
+            username = comment.author_username
+            name = comment.author_display_name or username
+            escaped = escape(name)
+            url = self.profile_urls[username] if username in self.profile_urls else self.profile_url(username)
+            if url:
+                author = f'<a class="comment-author-name" href="{escape(url)}">{escaped}</a>'
+            else:
+                author = f'<span class="comment-author-name">{escaped}</span>'
+            account = f' data-account="{escape(username)}"'
+            own = (
+                f'<span class="comment-own-actions"><a class="comment-edit-link" href="'
+                f'{self.edit_url.format(pk)}" rel="nofollow">Edit</a> <a class="comment-delete-link" '
+                f'href="{self.delete_url.format(pk)}" rel="nofollow">Delete</a></span>'
+            )
+        else:
+            name = comment.guest_name
+            escaped = escape(name)
+            website = comment.guest_website
+            if website and website.lower().startswith(("http://", "https://")):
+                author = f'<a class="comment-author-name" href="{escape(website)}" rel="{REL}">{escaped}</a>'
+            else:
+                author = f'<span class="comment-author-name">{escaped}</span>'
+            account = own = ""
+        self.names[pk] = name
+        created = comment.created_at
+        local = created.astimezone(self.tz)
+        hour = local.hour
+        absolute = (
+            f"{MONTHS[local.month - 1]} {local.day}, {local.year}, {hour % 12 or 12}:{local.minute:02d} "
+            f"{'a.m.' if hour < 12 else 'p.m.'}"
+        )
+        badges = ""
+        classes = f"comment depth-{depth if depth < max_depth else max_depth}"
+        if comment.is_critic:
+            badges = ' <span class="badge comment-badge comment-badge-critic">Critic</span>'
+            classes += " comment-by-critic"
+        if comment.is_staff:
+            badges += ' <span class="badge comment-badge comment-badge-staff">Staff</span>'
+        after = ' <span class="comment-edited">edited</span>' if comment.edited_at else ""
+        parent_id = comment.parent_id
+        if parent_id and depth > max_depth:
+            parent_name = self.names.get(parent_id)
+            after += (
+                f' <span class="comment-in-reply-to">in reply to <a href="#comment-{parent_id}">'
+                f"{escape(parent_name or 'a removed comment')}</a></span>"
+            )
+        report = (
+            f'<a class="comment-report-link" href="{self.report_url.format(pk)}" rel="nofollow">Report</a>'
+        )
+        if self.comments_open:
+            reply_url = self.reply_url.format(pk)
+            links = (
+                f'<a class="comment-reply-link" href="{reply_url}" data-reply-to="{pk}" rel="nofollow">'
+                f'Reply</a> <a class="comment-quote-link" href="{reply_url}?quote=1" data-quote-of="{pk}" '
+                f'rel="nofollow">Quote</a> {report}'
+            )
+        else:
+            links = report
+        if own:
+            links = f"{links} {own}"
+        number_html = f'<span class="comment-number">{number}.</span> ' if number else ""
+        # body_html was rendered and sanitised on save (comments.markup, then bleach).
+        return (
+            f'<article id="comment-{pk}" class="{classes}" data-comment-id="{pk}" '
+            f'data-author="{escape(name)}"{account}>'
+            f'<header class="comment-meta">{number_html}{author}{badges} '
+            f'<a class="comment-permalink" href="#comment-{pk}">'
+            f'<time datetime="{created.isoformat()}" title="{absolute}">{absolute}</time></a>{after}</header>'
+            f'<div class="comment-body">{comment.body_html}</div>'
+            f'<footer class="comment-actions">{links}</footer></article>\n'
+        )
+
 
 def _pagination_html(number, num_pages):
     if num_pages <= 1:
@@ -366,9 +448,9 @@ def render_page(review, layout, number, per_page, comments_open):
     count = layout.offsets[(number - 1) * per_page] if layout.roots else 0
     parts = []
     for comment in page_comments(review, layout, number, per_page):
-        if comment.is_visible:
+        if comment.status == APPROVED:
             count += 1
-            parts.append(renderer.render(comment, number=count))
+            parts.append(renderer.render_shown(comment, count))
         else:
             parts.append(renderer.render(comment))
     pagination = _pagination_html(number, layout.num_pages(per_page))
