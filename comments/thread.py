@@ -147,21 +147,21 @@ def build_layout(review):
     paths = [row[0] for row in prepared("thread-layout", _layout_query, using=alias, review_id=review.pk)]
     layout = Layout()
     roots, offsets, tombstones = layout.roots, layout.offsets, layout.tombstones
-    seen = set()
-    count, root = 0, None
+    # Ancestors sort before their replies, so a parent missing from the approved paths is a
+    # removed comment with shown replies: a tombstone, recorded once.
+    seen = set(paths)
+    count, root, step = 0, "\x00", PATH_STEP
     for path in paths:  # a hot loop: locals only
-        if not path.startswith(root or "\x00"):
-            root = path[:PATH_STEP]
+        if not path.startswith(root):
+            root = path[:step]
             roots.append(root)
             offsets.append(count)
         count += 1
-        seen.add(path)
-        # Walk up only while the ancestor is not shown yet: each one is visited once.
-        ancestor = path[:-PATH_STEP]
+        ancestor = path[:-step]
         while ancestor and ancestor not in seen:
             seen.add(ancestor)
-            tombstones.setdefault(root, []).append(int(ancestor[-PATH_STEP:]))
-            ancestor = ancestor[:-PATH_STEP]
+            tombstones.setdefault(root, []).append(int(ancestor[-step:]))
+            ancestor = ancestor[:-step]
     layout.visible_count = count
     return layout
 
