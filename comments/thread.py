@@ -175,6 +175,10 @@ def get_layout(review):
     return layout
 
 
+# Pages with more tombstones than this are fetched through the ORM, not a compiled query.
+PREPARED_TOMBSTONES_MAX = 16
+
+
 def page_comments(review, layout, number, per_page):
     """The rows of one page's threads, in thread order (one query)."""
     first = (number - 1) * per_page
@@ -187,6 +191,9 @@ def page_comments(review, layout, number, per_page):
         values["next_root"] = layout.roots[first + per_page]
     values.update((f"tombstone_{index}", pk) for index, pk in enumerate(tombstones))
     alias = router.db_for_read(Comment)
+    if len(tombstones) > PREPARED_TOMBSTONES_MAX:
+        # Rare: keep the number of compiled shapes (one per tombstone count) bounded.
+        return [Row(*row) for row in _page_query(**values).using(alias)]
     # Compiled once per shape: with or without an upper bound, and per number of tombstones.
     key = ("thread-page", "next_root" in values, len(tombstones))
     return [Row(*row) for row in prepared(key, _page_query, using=alias, **values)]

@@ -1,9 +1,10 @@
 """Report, Edit and Delete links in the thread: on the shared page, shown to the right people."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
-from comments import moderation
+from comments import moderation, thread
 from comments.models import Comment
 from tests.factories import ReviewFactory, VerifiedUserFactory
 
@@ -58,3 +59,18 @@ def test_someone_elses_edit_link_is_refused(client, review):
     comment = approved_comment(review, author=VerifiedUserFactory())
     client.force_login(VerifiedUserFactory())
     assert client.get(reverse("comments:comment-edit", args=[comment.pk])).status_code == 403
+
+
+def test_a_page_with_many_tombstones_shows_them_all(client, review, monkeypatch):
+    parents = [
+        approved_comment(review, guest_name=f"P{n}", guest_email=f"p{n}@guest.example") for n in range(3)
+    ]
+    for parent in parents:
+        approved_comment(review, parent=parent, guest_name="R", guest_email="r@guest.example")
+        moderation.remove(parent, by=None)
+    for limit in (16, 1):  # the compiled query, then the ORM fallback: the same page
+        monkeypatch.setattr(thread, "PREPARED_TOMBSTONES_MAX", limit)
+        cache.clear()
+        html = client.get(review.get_absolute_url()).content.decode()
+        assert html.count("This comment was removed.") == 3
+        assert html.count('class="comment depth-1') == 3
