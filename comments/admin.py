@@ -185,8 +185,23 @@ class CommentRevisionInline(admin.TabularInline):
         return False
 
 
+class NothingAddedOrDeletedMixin:
+    """Moderation changes status and records decisions; rows are never added or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "review_link",
@@ -290,19 +305,6 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="held for")
     def held_for_display(self, obj):
         return HeldFor(obj.held_for).label if obj.held_for in HeldFor.values else (obj.held_for or "-")
-
-    # --- Permissions: moderation changes status only; nothing is added or deleted ---------
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     # --- Change page: the comment in context ---------------------------------------------
 
@@ -554,7 +556,7 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = ["created_at", "comment_link", "reporter", "reason", "note", "dismissed_at"]
     list_filter = [("dismissed_at", admin.EmptyFieldListFilter), "reason", "created_at"]
     search_fields = ["note", "comment__body", "reporter__username"]
@@ -572,17 +574,6 @@ class ReportAdmin(admin.ModelAdmin):
         comments = Comment.objects.filter(pk__in=queryset.filter(dismissed_at__isnull=True).values("comment"))
         total = sum(moderation.dismiss_reports(comment, by=request.user) for comment in comments)
         self.message_user(request, f"Dismissed {total} report(s).", messages.SUCCESS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 def moderation_counts():
