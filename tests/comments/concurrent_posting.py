@@ -1,7 +1,11 @@
-"""Run by test_concurrency.py in a subprocess against a file-backed SQLite database.
+"""Run by the concurrency tests in a subprocess against a file-backed SQLite database.
 
-Usage: DATABASE_URL=sqlite:////tmp/x.sqlite3 python tests/comments/concurrent_posting.py THREADS POSTS
-Prints "stored=<n> errors=<n> statuses=<...>".
+THREADS threads post POSTS comments each through the real posting view. With --identical they
+all post the same comment (same guest, review and text) at the same moment, to race the
+duplicate check. Prints "stored=<n> errors=<n> statuses=<...>".
+
+Usage: DATABASE_URL=sqlite:////tmp/x.sqlite3 \
+    python tests/comments/concurrent_posting.py THREADS POSTS [--identical]
 """
 
 import os
@@ -28,8 +32,20 @@ from comments.forms import make_security_token  # noqa: E402
 from comments.models import Comment  # noqa: E402
 
 
-def main(threads, posts):
+def payload(number, post, *, identical):
+    if identical:
+        return {"body": "Same words, twice.", "name": "Pat", "email": "pat@guest.example"}
+    return {
+        "body": f"Thread {number}, comment {post}: the second act drags.",
+        "name": f"Guest {number}",
+        "email": f"guest{number}@guest.example",
+    }
+
+
+def main(threads, posts, *, identical=False):
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Let every request reach the step under test (storage, or the duplicate check).
     settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
     settings.MARQUEE_MODERATION_GUEST_IP_PER_HOUR = 100_000
     settings.MARQUEE_MODERATION_ACCOUNT_PER_HOUR = 100_000
@@ -39,22 +55,17 @@ def main(threads, posts):
     review = factories.ReviewFactory()
     url = reverse("comments:comment-post", args=[review.pk])
     token = make_security_token(review.pk, time.time() - 60)
-    statuses = Counter()
-    errors = []
-    lock = threading.Lock()
+    barrier = threading.Barrier(threads)
+    statuses, errors, lock = Counter(), [], threading.Lock()
 
     def worker(number):
         client = Client(raise_request_exception=True)
         try:
+            barrier.wait()
             for post in range(posts):
                 response = client.post(
                     url,
-                    {
-                        "body": f"Thread {number}, comment {post}: the second act drags.",
-                        "name": f"Guest {number}",
-                        "email": f"guest{number}@guest.example",
-                        "security": token,
-                    },
+                    {**payload(number, post, identical=identical), "security": token},
                     REMOTE_ADDR=f"10.0.{number}.{post + 1}",
                 )
                 with lock:
@@ -71,10 +82,10 @@ def main(threads, posts):
     for thread in workers:
         thread.join()
     stored = Comment.objects.filter(review=review).count()
-    print(f"stored={stored} errors={len(errors)} statuses={dict(statuses)}")
+    print(f"stored={stored} errors={len(errors)} statuses={dict(sorted(statuses.items()))}")
     for error in errors[:5]:
         print(error)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(int(sys.argv[1]), int(sys.argv[2]), identical="--identical" in sys.argv[3:])

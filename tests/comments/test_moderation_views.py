@@ -17,7 +17,7 @@ from tests.comments.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 
-RACE = Path(__file__).with_name("moderation_race.py")
+RACE = Path(__file__).with_name("concurrent_posting.py")
 
 
 def post(client, review, ip="203.0.113.8", **fields):
@@ -77,9 +77,14 @@ def test_known_guest_is_published_new_one_waits(client, review):
 def test_identical_posts_racing_store_exactly_one_row(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}", "REDIS_URL": ""}
     result = subprocess.run(
-        [sys.executable, str(RACE), "6"], env=env, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, str(RACE), "6", "1", "--identical"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "stored=1 statuses={302: 1, 409: 5} errors=0" in result.stdout, (
+    assert "stored=1 errors=0 statuses={302: 1, 409: 5}" in result.stdout, (
         result.stdout + result.stderr[-3000:]
     )
