@@ -1,5 +1,25 @@
 """Demo discussions (comments, part 1) and the moderation demo (part 2). Idempotent."""
 
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from django.utils import timezone
+
+from comments.markup import quote_source
+from comments.models import (
+    Ban,
+    Comment,
+    HeldFor,
+    ModerationAction,
+    Rejection,
+    Report,
+    VerifiedGuestEmail,
+    WordListEntry,
+)
+from reviews.models import Review
+
 
 def load():
     load_discussions()
@@ -182,15 +202,6 @@ DISCUSSION_PENDING = ("Quinn", "quinn@guest.example", "First time here. Is the d
 
 
 def load_discussions():
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from comments.markup import quote_source
-    from comments.models import Comment
-    from reviews.models import Review
 
     if Comment.objects.filter(body=DISCUSSION_MARKER).exists():
         return
@@ -306,23 +317,6 @@ MODERATION_SPAM = [
 
 
 def load_moderation():
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.utils import timezone
-
-    from comments.models import (
-        Ban,
-        Comment,
-        HeldFor,
-        ModerationAction,
-        Rejection,
-        Report,
-        VerifiedGuestEmail,
-        WordListEntry,
-    )
-    from reviews.models import Review
 
     User = get_user_model()
     editor = User.objects.filter(username="editor").first()
