@@ -65,7 +65,9 @@ class PageProblems:
         self.errors.append(f"uncaught exception: {error}")
 
     def on_request_failed(self, request):
-        if request.url.startswith(self.base_url):
+        # ERR_ABORTED is the browser cancelling a request because the page navigated away
+        # (a favicon still loading, say), not a failure; 4xx/5xx are caught by on_response.
+        if request.url.startswith(self.base_url) and "ERR_ABORTED" not in (request.failure or ""):
             self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def on_response(self, response):
