@@ -242,7 +242,11 @@ def load_discussions():
                 comment.guest_name = who
                 comment.guest_email = f"{who.lower().replace(' ', '.').replace('.', '')}@guest.example"
             comment.save()
-            Comment.objects.filter(pk=comment.pk).update(created_at=start + step * (index + 1))
+            # Back-dated after the insert (`created_at` is auto_now_add): the card shows the time.
+            comment.created_at = start + step * (index + 1)
+            Comment.objects.filter(pk=comment.pk).update(
+                created_at=comment.created_at, card_html=comment.render_card()
+            )
             made[key] = comment
             approved += 1
         review.bump_thread(count_delta=approved)
@@ -363,7 +367,10 @@ def load_moderation():
         else:
             comment.guest_name, comment.guest_email = who, email
         comment.save()
-        Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(minutes=minutes_ago))
+        comment.created_at = now - timedelta(minutes=minutes_ago)
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=comment.created_at, card_html=comment.render_card()
+        )
         if status == Comment.Status.APPROVED:
             review.bump_thread(count_delta=1)
         return comment

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reviews.models import Review
 
-from . import markup
+from . import cards, markup
 
 # Each level of the materialised path is the comment id, zero-padded, so byte-wise
 # order of `path` is thread order (oldest first at every level).
@@ -18,6 +18,10 @@ PATH_STEP = 10
 # 25 levels fit in the 255-character column; a reply deeper than that is filed under its
 # ancestor at level 24 (it still shows "in reply to" its real parent).
 PATH_MAX_LEVELS = 255 // PATH_STEP
+
+
+# Saving any of these re-renders the card (`body` re-renders `body_html`).
+CARD_SOURCES = frozenset({*cards.FIELDS, "body", "card_html"})
 
 
 class CommentQuerySet(models.QuerySet):
@@ -62,6 +66,8 @@ class Comment(models.Model):
 
     body = models.TextField(max_length=5000)
     body_html = models.TextField(blank=True, editable=False)
+    # What the thread shows of this row alone, rendered on save (comments/cards.py).
+    card_html = models.TextField(blank=True, default="", editable=False)
 
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     held_for = models.CharField(
@@ -100,24 +106,37 @@ class Comment(models.Model):
         return f"Comment {self.pk} by {self.author_name} on {self.review_id}"
 
     def save(self, *args, **kwargs):
-        """Render the markup when the body changed; give a new comment its place in the tree.
+        """Render the markup when the body changed, and the card when a field it shows did; give
+        a new comment its place in the tree.
 
         The posting view calls `render_body()` before its transaction, so this only re-renders
-        when someone changed `body` without doing so (the admin, a data fix).
+        the body when someone changed `body` without doing so (the admin, a data fix).
         """
         update_fields = kwargs.get("update_fields")
         body_saved = update_fields is None or "body" in update_fields
         if body_saved and getattr(self, "_rendered_from", None) != self.body:
             self.render_body()
-        if update_fields is not None and body_saved:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
         adding = self._state.adding
+        # A new comment's card waits for its id and `created_at`: see below.
+        card_saved = not adding and (update_fields is None or not CARD_SOURCES.isdisjoint(update_fields))
+        if card_saved:
+            self.render_card()
+        if update_fields is not None:
+            update_fields = {*update_fields}
+            if body_saved:
+                update_fields.add("body_html")
+            if card_saved:
+                update_fields.add("card_html")
+            kwargs["update_fields"] = update_fields
         if adding and self.parent_id:
             self.depth = self.parent.depth + 1
         super().save(*args, **kwargs)
         if adding or not self.path:
             self.path = self.tree_path()
-            Comment.objects.filter(pk=self.pk).update(path=self.path)
+            changes = {"path": self.path}
+            if adding:
+                changes["card_html"] = self.render_card()
+            Comment.objects.filter(pk=self.pk).update(**changes)
         quoted = getattr(self, "_quoted", None)
         if body_saved and quoted is not None and (quoted or not adding):
             self.quoted_comments.set(quoted)
@@ -149,6 +168,14 @@ class Comment(models.Model):
         self._quoted = set(statuses)
         return self.body_html
 
+    def render_card(self):
+        """Render `card_html` from this row (comments/cards.py): needs `pk` and `created_at`.
+
+        For rows written without `save()` (`bulk_create`, `update()` of a field the card shows).
+        """
+        self.card_html = cards.card_html(self)
+        return self.card_html
+
     def rerender_quoters(self):
         """Re-render comments that quote this one (its visibility changed): their quotes of it
         show "quoted comment removed" while it is not visible. Call inside the transaction."""
@@ -156,7 +183,9 @@ class Comment(models.Model):
             before = quoter.body_html
             quoter.render_body()
             if quoter.body_html != before:
-                Comment.objects.filter(pk=quoter.pk).update(body_html=quoter.body_html)
+                Comment.objects.filter(pk=quoter.pk).update(
+                    body_html=quoter.body_html, card_html=quoter.render_card()
+                )
                 if quoter.is_visible:
                     Review(pk=quoter.review_id).bump_thread()
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
 
+from comments.cards import card_html
 from comments.demo import DISCUSSION_PENDING
 from comments.models import Comment
 from reviews.models import Review
@@ -32,3 +33,9 @@ def test_demo_discussions(client):
     assert DISCUSSION_PENDING[2] not in page
     call_command("load_demo")
     assert Comment.objects.visible().count() == approved.count()
+
+
+def test_demo_comments_cards_show_their_back_dated_times():
+    call_command("load_demo")
+    for comment in Comment.objects.all():
+        assert comment.card_html == card_html(comment), comment.pk

@@ -1,4 +1,5 @@
-"""Re-render every comment's `body_html` from its source text (after a markup change)."""
+"""Re-render every comment's `body_html` from its source text and its card from its row (after
+a change to the markup, the card's HTML or the site's time zone)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -8,7 +9,7 @@ from reviews.models import Review
 
 
 class Command(BaseCommand):
-    help = "Re-render body_html for all comments (or those of --review ID) and refresh the threads."
+    help = "Re-render body_html and the cards of all comments (or those of --review ID); refresh the threads."
 
     def add_arguments(self, parser):
         parser.add_argument("--review", type=int, help="Only this review's comments.")
@@ -27,12 +28,15 @@ class Command(BaseCommand):
                 break
             with transaction.atomic():
                 for comment in batch:
-                    before = comment.body_html
+                    before = (comment.body_html, comment.card_html)
                     comment.render_body()
                     if comment._quoted:
                         comment.quoted_comments.set(comment._quoted)
-                    if comment.body_html != before:
-                        Comment.objects.filter(pk=comment.pk).update(body_html=comment.body_html)
+                    comment.render_card()
+                    if (comment.body_html, comment.card_html) != before:
+                        Comment.objects.filter(pk=comment.pk).update(
+                            body_html=comment.body_html, card_html=comment.card_html
+                        )
                         changed += 1
                         touched_reviews.add(comment.review_id)
             last_pk = batch[-1].pk
