@@ -10,7 +10,7 @@ class CommentsConfig(AppConfig):
         from accounts.models import register_reserved_name
         from reviewsite import pagecache
 
-        from . import forms
+        from . import forms, thread
         from . import privacy as comment_privacy
 
         privacy.register_exporter("comments", comment_privacy.export_comments)
@@ -19,3 +19,6 @@ class CommentsConfig(AppConfig):
         # A critic's name is theirs on comments: no other account may take it as a display name.
         register_reserved_name(comment_privacy.critic_name_taken)
         pagecache.register_fresh_value(forms.SECURITY_VALUE, forms.fresh_security_token)
+        # The review page's shell leaves the thread to these (reviewsite/pagecache.py).
+        pagecache.register_part(thread.TITLE_PART, thread.count_title)
+        pagecache.register_part(thread.PAGE_PART, thread.thread_page_html)

@@ -21,9 +21,11 @@ pieces are kept for account comments too: if the account goes (author set to NUL
 shows as the guest it became.
 """
 
+from functools import lru_cache
 from html import escape  # Django's, less its lazy-string wrapper: the same output, 5x cheaper
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 SEPARATOR = "\x1f"  # ASCII unit separator
@@ -46,9 +48,15 @@ def absolute_time(value, tz=None):
 
 
 def url_template(name):
-    """The URL of `name` for any comment id, as a format string (reversed once, not per comment)."""
+    """The URL of `name` for any comment id, as a format string (reversed once per URLconf and
+    script prefix, not per comment or page)."""
+    return _url_template(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _url_template(name, urlconf, prefix):
     marker = 987654321
-    return reverse(name, args=[marker]).replace(str(marker), "{}")
+    return reverse(name, args=[marker], urlconf=urlconf).replace(str(marker), "{}")
 
 
 def guest_author_html(name, website):

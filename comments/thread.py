@@ -15,13 +15,15 @@ every change to the visible thread bumps, so a newly approved comment shows on t
 """
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape  # Django's, less its lazy-string wrapper: the same output, 5x cheaper
+from itertools import accumulate
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import router
+from django.db import connections, router
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -140,35 +142,38 @@ def _key(*parts):
     return f"comments:v{HTML_VERSION}:" + ":".join(str(part) for part in parts)
 
 
-def _layout_query(review_id):
-    return (
-        Comment.objects.filter(review_id=review_id, status=Comment.Status.APPROVED)
-        .order_by("path")
-        .values_list("path")
-    )
+def _approved_paths(review_id, alias):
+    """The paths of the review's approved comments, sorted: one index-only scan, returned as one
+    string (joining them in the database halves the cost of fetching a row per comment)."""
+    connection = connections[alias]
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    joined = "string_agg(path, ',')" if connection.vendor == "postgresql" else "group_concat(path, ',')"
+    sql = f"SELECT {joined} FROM {table} WHERE review_id = %s AND status = %s"  # noqa: S608 - no input
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [review_id, APPROVED.value])
+        row = cursor.fetchone()
+    paths = row[0].split(",") if row and row[0] else []
+    paths.sort()  # digits only: any collation's order; the sort of sorted input is one pass
+    return paths
 
 
 def build_layout(review):
-    alias = router.db_for_read(Comment)
-    paths = [row[0] for row in prepared("thread-layout", _layout_query, using=alias, review_id=review.pk)]
-    layout = Layout()
-    roots, offsets, tombstones = layout.roots, layout.offsets, layout.tombstones
+    paths = _approved_paths(review.pk, router.db_for_read(Comment))
+    step = PATH_STEP
+    # A root is the first path segment; paths of one root are adjacent.
+    counts = Counter([path[:step] for path in paths])
+    layout = Layout(roots=list(counts), offsets=[0, *accumulate(counts.values())][:-1])
+    layout.visible_count = len(paths)
     # Ancestors sort before their replies, so a parent missing from the approved paths is a
     # removed comment with shown replies: a tombstone, recorded once.
     seen = set(paths)
-    count, root, step = 0, "\x00", PATH_STEP
-    for path in paths:  # a hot loop: locals only
-        if not path.startswith(root):
-            root = path[:step]
-            roots.append(root)
-            offsets.append(count)
-        count += 1
+    tombstones = layout.tombstones
+    for path in [path for path in paths if len(path) > step and path[:-step] not in seen]:
         ancestor = path[:-step]
         while ancestor and ancestor not in seen:
             seen.add(ancestor)
-            tombstones.setdefault(root, []).append(int(ancestor[-step:]))
+            tombstones.setdefault(path[:step], []).append(int(ancestor[-step:]))
             ancestor = ancestor[:-step]
-    layout.visible_count = count
     return layout
 
 
@@ -490,8 +495,19 @@ def section_key(review, number):
     )
 
 
+# The review page's cached shell leaves these two parts to be filled in per thread version.
+TITLE_PART = "comments:title"
+PAGE_PART = "comments:page"
+
+
 def thread_page_html(review, raw_page=None):
     return thread_page(review, raw_page)[1]
+
+
+def count_title(review):
+    """ "12 thoughts": the start of the comments section's heading."""
+    count = review.approved_comment_count
+    return f"{count} thought{'' if count == 1 else 's'}"
 
 
 def comment_url(comment):

@@ -234,7 +234,9 @@ class ReviewDetailView(DetailView):
     the validators cover the review (film, critic and people edits touch `updated_at`) and the
     thread (`thread_version`, `thread_changed_at`). They also share one cached copy of the page
     (reviewsite/pagecache.py), keyed by the same validators, with fresh tokens filled in: one
-    query on a hit. Anyone else always gets a freshly rendered page.
+    query on a hit. The page less its thread (the shell) is cached under the review's own
+    validators, so after a new comment only the thread is built again (three queries, no
+    template). Anyone else always gets a freshly rendered page.
     """
 
     template_name = "reviews/review_detail.html"
@@ -266,6 +268,11 @@ class ReviewDetailView(DetailView):
         )
         return hashlib.sha256(stamp.encode()).hexdigest()[:32], review.last_modified.timestamp()
 
+    def shell_validators(self):
+        """What the page depends on apart from its thread (see `pagecache.serve`)."""
+        review = self.object
+        return (REVIEW_PAGE_VERSION, review.pk, review.updated_at.isoformat(), review.comments_are_open())
+
     def get_object(self, queryset=None):
         review, self.genres = review_for_page(self.kwargs["slug"])
         user = self.request.user
@@ -289,8 +296,17 @@ class ReviewDetailView(DetailView):
         response = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
         if response is None:
             # Everything else the bytes depend on is in the key ({% now "Y" %} is in the footer).
-            key = pagecache.cache_key(request, etag, timezone.localdate().year)
-            response = pagecache.serve(request, key, self.render_page) if key else self.render_page({})
+            year = timezone.localdate().year
+            key = pagecache.cache_key(request, etag, year)
+            if key:
+                # The page without its thread (the shell) is cached apart, under the review's own
+                # validators: a new comment re-renders the thread, not the review around it.
+                shell_key = pagecache.cache_key(request, "shell", *self.shell_validators(), year)
+                response = pagecache.serve(
+                    request, key, self.render_page, shell_key=shell_key, subject=self.object
+                )
+            else:
+                response = self.render_page({})
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = "no-cache"  # a new response: nothing to patch
@@ -321,7 +337,7 @@ class ReviewDetailView(DetailView):
             cast=cast,
             books=books,
             canonical_url=self.request.build_absolute_uri(review.get_absolute_url()),
-            json_ld=json_ld(review_json_ld(self.request, review, genres, directors, cast)),
+            json_ld=review_json_ld_html(self.request, review, genres, directors, cast),
             is_preview=not review.is_published,
         )
         return context
@@ -366,6 +382,22 @@ def movie_json_ld(request, film, genres, directors, cast):
     if film.mpaa_label:
         movie["contentRating"] = film.mpaa_label
     return movie
+
+
+COMMENT_COUNT_PART = "reviews:comment-count"
+_COUNT_SENTINEL = "\ue000comment-count\ue000"
+pagecache.register_part(COMMENT_COUNT_PART, lambda review: str(review.approved_comment_count))
+
+
+def review_json_ld_html(request, review, genres, directors, cast):
+    """The review's JSON-LD; its comment count is a part of the cached page (it changes with the
+    thread, the rest with the review)."""
+    data = review_json_ld(request, review, genres, directors, cast)
+    placeholder = pagecache.part(request, COMMENT_COUNT_PART)
+    if placeholder is None:
+        return json_ld(data)
+    data["commentCount"] = _COUNT_SENTINEL
+    return mark_safe(json_ld(data).replace(f'"{_COUNT_SENTINEL}"', placeholder))  # noqa: S308 - digits go there
 
 
 def review_json_ld(request, review, genres, directors, cast):

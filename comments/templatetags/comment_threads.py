@@ -33,7 +33,7 @@ def _is_personal(request):
     return bool(session and (session.get(thread.SESSION_PENDING) or session.get(thread.SESSION_GUEST)))
 
 
-def thread_context(request, review, *, page=None, csrf_token=None, security=None):
+def thread_context(request, review, *, page=None, csrf_token=None, security=None, title=None):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     if not review.comments_are_open():
@@ -56,6 +56,7 @@ def thread_context(request, review, *, page=None, csrf_token=None, security=None
         "review": review,
         "film": review.film,
         "count": review.approved_comment_count,
+        "title": title if title is not None else thread.count_title(review),
         # Built from escaped parts and body_html, which was sanitised on save.
         "thread_html": mark_safe(page[1]),  # noqa: S308
         "pending_html": [mark_safe(renderer.render(c, pending=True)) for c in pending],  # noqa: S308
@@ -80,7 +81,21 @@ def comment_thread(context, review):
     template = get_template("comments/thread.html")
     if request is None or _is_personal(request):
         return template.render(thread_context(request, review))
-    layout_and_number = thread.page_of_request(review, request.GET.get("page"))
+    raw_page = request.GET.get("page")
+    page_part = pagecache.part(request, thread.PAGE_PART, raw_page)
+    if page_part is not None:
+        # The review page's cached shell: the thread and its count are parts, put in per
+        # thread version without rendering this template again; the tokens are per request.
+        context = thread_context(
+            request,
+            review,
+            page=(None, page_part),
+            title=pagecache.part(request, thread.TITLE_PART),
+            csrf_token=pagecache.fresh_value(request, pagecache.CSRF),
+            security=pagecache.fresh_value(request, SECURITY_VALUE, review.pk),
+        )
+        return template.render(context)
+    layout_and_number = thread.page_of_request(review, raw_page)
     key = thread.section_key(review, layout_and_number[1])
     parts = cache.get(key)
     if parts is None:

@@ -1,5 +1,6 @@
 """The thread on the review page: display, tombstones, pages, permalinks, speed, caching."""
 
+import random
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comments import moderation
+from comments import moderation, thread
 from comments.models import Comment
 from tests import factories
 from tests.comments.conftest import render_thread
@@ -115,6 +116,33 @@ def test_removed_comment_with_replies_is_a_tombstone(review, add_comment):
     assert ids_in(html) == [top.pk, reply.pk]
     assert "1 thought on" in html
     assert re.findall(r'<span class="comment-number">(\d+)\.</span>', html) == ["1"]
+
+
+def test_layout_of_a_random_tree_with_removed_and_pending_comments(review):
+    """The layout (roots, numbering offsets, tombstones) against a plain reading of the tree."""
+    rng = random.Random(7)
+    made = []
+    for _ in range(60):
+        parent = rng.choice(made) if made and rng.random() < 0.6 else None
+        if parent is not None and parent.depth >= 6:
+            parent = None
+        status = rng.choices(["approved", "removed", "pending"], weights=[7, 2, 1])[0]
+        made.append(factories.CommentFactory(review=review, parent=parent, status=status))
+    comments = {comment.path: comment for comment in Comment.objects.filter(review=review)}
+    approved = sorted(path for path, comment in comments.items() if comment.status == "approved")
+    step = len(approved[0]) if approved else 10
+    roots = sorted({path[:step] for path in approved})
+    hidden = {
+        path[:end] for path in approved for end in range(step, len(path), step) if path[:end] not in approved
+    }
+    assert len(roots) > 10 and len(hidden) > 3  # the tree is varied enough to test something
+    layout = thread.build_layout(review)
+    assert layout.roots == roots and layout.visible_count == len(approved)
+    assert layout.offsets == [sum(path < root for path in approved) for root in roots]
+    shown_tombstones = {pk for pks in layout.tombstones.values() for pk in pks}
+    assert shown_tombstones == {comments[path].pk for path in hidden}
+    for root, pks in layout.tombstones.items():
+        assert all(comments[path].path.startswith(root) for path in hidden if comments[path].pk in pks)
 
 
 def test_removed_comment_without_replies_disappears(review, add_comment):

@@ -152,6 +152,40 @@ def test_a_newly_approved_comment_shows_on_the_very_next_request(client, review)
     assert "Held back, then approved." in page and "4 thoughts on The Long Reel" in page
 
 
+def test_after_a_thread_change_the_page_is_the_cached_shell_with_the_new_thread(
+    client, review, served, django_assert_max_num_queries
+):
+    client.get(review.get_absolute_url())
+    pending = factories.CommentFactory(review=review, status="pending", body="Approved since.")
+    moderation.approve(pending)
+    # The review around the thread is not fetched or rendered again: the validators, then the
+    # thread's layout and page.
+    with django_assert_max_num_queries(3):
+        page = client.get(review.get_absolute_url()).content.decode()
+    other = Client()
+    other.cookies["messages"] = "not-a-cached-page"
+    fresh = other.get(review.get_absolute_url()).content.decode()
+    assert without_tokens(page) == without_tokens(fresh)
+    assert "Approved since." in page and "4 thoughts on The Long Reel" in page
+    assert '"commentCount": 4' in page and "\x00" not in page and "\ue000" not in page
+
+
+def test_the_thread_heading_says_thought_for_one_comment(client, review):
+    client.get(review.get_absolute_url())
+    for comment in review.comments.order_by("pk")[1:]:
+        moderation.remove(comment)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "1 thought on The Long Reel" in page and '"commentCount": 1' in page
+
+
+def test_a_review_edit_renders_the_shell_again(client, review, served):
+    client.get(review.get_absolute_url())
+    review.headline = "A headline edited after caching"
+    review.save()
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "A headline edited after caching" in page and page.count('<article id="comment-') == 3
+
+
 @pytest.mark.parametrize("change", ["review", "film", "critic"])
 def test_an_edit_shows_on_the_very_next_request(client, review, change):
     client.get(review.get_absolute_url())
@@ -243,6 +277,30 @@ def test_values_in_slots_are_fresh_and_the_page_is_rendered_once(rf):
         r"<p>(\w{64})</p><p>\1</p>", second
     )
     assert first != second
+
+
+def test_a_shell_is_rendered_once_and_its_parts_filled_in_for_each_subject(rf):
+    pagecache.register_part("test:greeting", lambda subject, name: f"hello {name} #{subject}")
+    request = rf.get("/somewhere/")
+    render, calls = counting(
+        lambda extra: HttpResponse(
+            f"<p>{pagecache.part(request, 'test:greeting', 'Ann')}</p><p>{extra['csrf_token']}</p>"
+        )
+    )
+    shell_key = pagecache.cache_key(request, "shell", "v1")
+
+    def serve(version):
+        key = pagecache.cache_key(request, version)
+        return pagecache.serve(request, key, render, shell_key=shell_key, subject=version)
+
+    first, again, second = serve(1), serve(1), serve(2)
+    assert len(calls) == 1
+    assert re.fullmatch(r"<p>hello Ann #1</p><p>\w{64}</p>", first.content.decode())
+    assert re.fullmatch(r"<p>hello Ann #1</p><p>\w{64}</p>", again.content.decode())
+    assert re.fullmatch(r"<p>hello Ann #2</p><p>\w{64}</p>", second.content.decode())
+    assert again.content != first.content  # a fresh token each time
+    # Without a shell being filled, the caller renders the part itself.
+    assert pagecache.part(request, "test:greeting", "Ann") is None
 
 
 def test_a_page_that_took_a_token_outside_the_slots_is_not_stored(rf):
