@@ -4,10 +4,11 @@
     .venv/bin/python bench/thread.py 1000 --runs 50  # one size, more runs
     DATABASE_URL=postgres://... .venv/bin/python bench/thread.py   # an EMPTY scratch database
 
-For each N it reports the SQL queries of the review page for an anonymous reader (cold: the cache
-cleared; warm: the page cache filled), the median in-process time of a GET through the whole
-middleware stack (Django's test client), and that time as a ratio to a "floor" view returning the
-same bytes from memory, measured in the same run (interleaved with the warm page).
+For each N it reports the SQL queries of the review page for an anonymous reader and the median
+in-process time of a GET through the whole middleware stack (Django's test client): warm (the page
+cached), cold (the first request after the thread changed: everything keyed by its version
+misses) and cleared (every cache empty); each as a ratio to a "floor" view returning the same
+bytes from memory, measured in the same run (interleaved with the warm page).
 See bench/README.md for how to read the figures.
 """
 
@@ -137,7 +138,7 @@ def measure(review, runs):
     cache.clear()
     with CaptureQueriesContext(connection) as captured:
         _, response = timed_get(client, url)
-    queries_cold = len(captured.captured_queries)  # read now: the next request resets the log
+    queries_cleared = len(captured.captured_queries)  # read now: the next request resets the log
     with CaptureQueriesContext(connection) as captured:
         _, response = timed_get(client, url)
     queries_warm = len(captured.captured_queries)
@@ -178,7 +179,7 @@ def measure(review, runs):
     return {
         "bytes": len(response.content),
         "comments_on_page": response.content.count(b'<article id="comment-'),
-        "queries_cold": queries_cold,
+        "queries_cleared": queries_cleared,
         "queries_warm": queries_warm,
         "queries_changed": queries_changed,
         "cold_ms": statistics.median(cold) * 1000,
@@ -213,7 +214,7 @@ def main():
             result = measure(review, args.runs)
             print(
                 f"{n:>6} {result['comments_on_page']:>8} {result['bytes'] / 1024:>6.0f} "
-                f"{result['queries_cold']:>18}/{result['queries_changed']}/{result['queries_warm']:<5} "
+                f"{result['queries_cleared']:>18}/{result['queries_changed']}/{result['queries_warm']:<5} "
                 f"{result['floor_ms']:>9.2f} {result['warm_ms']:>8.2f} "
                 f"{result['warm_ms'] / result['floor_ms']:>6.1f}x "
                 f"{result['cold_ms']:>8.2f} {result['cold_ms'] / result['floor_ms']:>6.1f}x "
