@@ -45,6 +45,26 @@ class User(AbstractUser):
             )
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._saved_names = user._names()
+        return user
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        before, self._saved_names = getattr(self, "_saved_names", None), self._names()
+        if before is not None and self._saved_names is not None and before != self._saved_names:
+            for hook in _name_change_hooks:
+                hook(self)
+
+    def _names(self):
+        """(username, display name) as loaded, or None when either was deferred."""
+        loaded = self.__dict__
+        if "username" not in loaded or "display_name" not in loaded:
+            return None
+        return loaded["username"], loaded["display_name"]
+
     @property
     def public_name(self):
         return self.display_name or self.username
@@ -63,6 +83,14 @@ class User(AbstractUser):
 
 
 _reserved_name_checks = []
+_name_change_hooks = []
+
+
+def register_name_change_hook(hook):
+    """Apps that show account names on cached pages register `hook(user)`, called after a save
+    that changed the account's username or display name. Registered from `AppConfig.ready()`."""
+    if hook not in _name_change_hooks:
+        _name_change_hooks.append(hook)
 
 
 def register_reserved_name(check):

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from reviews.models import Review
 from reviewsite.prepared import prepared
 
 from . import cards
@@ -493,6 +494,13 @@ def section_key(review, number):
         settings.MARQUEE_COMMENTS_PER_PAGE,
         number,
     )
+
+
+def refresh_threads_of(user):
+    """An account's name changed: the threads that show its comments are built again at their
+    next request (cards hold no account names; the thread and page caches do)."""
+    review_ids = Comment.objects.filter(author=user, status=APPROVED).values("review_id")
+    Review.objects.filter(pk__in=review_ids).bump_threads()
 
 
 # The review page's cached shell leaves these two parts to be filled in per thread version.

@@ -235,6 +235,10 @@ class Book(models.Model):
 
 
 class ReviewQuerySet(models.QuerySet):
+    def bump_threads(self):
+        """Record that these reviews' visible threads changed (as `Review.bump_thread`)."""
+        return self.update(thread_version=F("thread_version") + 1, thread_changed_at=timezone.now())
+
     def published(self, *, now=None):
         """Visible to the public: published status and a publish date not in the future (`now`
         for a query compiled once and run later, see reviewsite/prepared.py)."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 from comments import cards, moderation, thread
 from comments.models import Comment
 from comments.privacy import DELETED_NAME, erase_comments
+from reviews.models import Review
 from tests import factories
 from tests.comments.conftest import render_thread
 
@@ -203,3 +204,28 @@ def test_cards_are_in_the_site_time_zone(review, add_comment, settings):
     with timezone.override(ZoneInfo("Asia/Tokyo")):  # a reader's time zone does not leak in
         comment.save()
     assert cards.absolute_time(comment.created_at, ZoneInfo("America/New_York")) in stored_card(comment)
+
+
+def test_renaming_an_account_refreshes_the_cached_threads_that_show_it(client, review, add_comment):
+    member = factories.UserFactory(username="reel", display_name="Old Name")
+    add_comment(review, author=member, guest_name="", guest_email="")
+    elsewhere = factories.ReviewFactory()
+    assert "Old Name" in client.get(review.get_absolute_url()).content.decode()  # now cached
+    versions = {r.pk: r.thread_version for r in Review.objects.all()}
+    member.display_name = "New Name"
+    member.save()
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "New Name" in page and "Old Name" not in page
+    elsewhere.refresh_from_db()
+    assert elsewhere.thread_version == versions[elsewhere.pk]  # no comment of theirs there
+
+
+def test_saving_an_account_without_a_new_name_leaves_the_threads_alone(review, add_comment):
+    member = factories.UserFactory(username="reel", display_name="Same Name")
+    add_comment(review, author=member, guest_name="", guest_email="")
+    member = type(member).objects.get(pk=member.pk)
+    before = Review.objects.get(pk=review.pk).thread_version
+    member.bio = "Watches everything twice."
+    member.save()
+    member.save(update_fields=["last_login"])
+    assert Review.objects.get(pk=review.pk).thread_version == before

@@ -4,6 +4,7 @@ import random
 import re
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -418,3 +419,14 @@ def test_a_reply_chain_deeper_than_the_path_column_stays_in_its_thread(review, a
         assert len(comment.path) <= 255 and comment.path.startswith(top.path)
     assert chain[-1].depth == 30
     assert ids_in(render_thread(review)) == [c.pk for c in chain] + [later.pk]
+
+
+def test_own_pending_comments_open_spoilers_for_readers_who_asked(review):
+    reader = factories.VerifiedUserFactory(always_show_spoilers=True)
+    held = factories.CommentFactory(
+        review=review, author=reader, status="pending", body="[spoiler]The twist[/spoiler]"
+    )
+    session = SessionStore()
+    session[thread.SESSION_PENDING] = [held.pk]
+    html = render_thread(review, user=reader, session=session)
+    assert "The twist" in html and "<details open" in html
