@@ -30,9 +30,9 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from html import escape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 
