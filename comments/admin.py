@@ -286,9 +286,13 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     def author_display(self, obj):
         if obj.author_id:
             return format_html(
-                "{} <small>(account {})</small>", obj.author.public_name, obj.author.get_username()
+                "<bdi>{}</bdi> <small>(account <bdi>{}</bdi>)</small>",
+                obj.author.public_name,
+                obj.author.get_username(),
             )
-        return format_html("{} <small>(guest, {})</small>", obj.guest_name, obj.guest_email)
+        return format_html(
+            "<bdi>{}</bdi> <small>(guest, <bdi>{}</bdi>)</small>", obj.guest_name, obj.guest_email
+        )
 
     @admin.display(description="reports", ordering="open_report_count")
     def open_reports(self, obj):

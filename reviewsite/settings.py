@@ -189,6 +189,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Social sign-in. Providers come from the admin (Social applications) or, for OpenID Connect,
 # from DJANGO_OIDC_* below; the buttons show only when one is configured.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # A provider's verified address signs in to the local account with that address and connects
