@@ -242,7 +242,9 @@ def send_held_notification(comment_id):
 def send_decision_notification(comment_id, decision, reason=""):
     """To the author when their held comment is approved or rejected (with the reason)."""
     comment = _load(comment_id)
-    if comment is None:
+    # The decision may have been undone before the worker got here: tell only what still holds.
+    expected = Comment.Status.APPROVED if decision == "approved" else Comment.Status.REJECTED
+    if comment is None or comment.status != expected:
         return False
     kind = SentNotification.Kind.APPROVED if decision == "approved" else SentNotification.Kind.REJECTED
     to = _author_address(comment)
