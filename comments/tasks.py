@@ -5,6 +5,9 @@ the immediate backend; production runs `manage.py db_worker` (django-tasks-db). 
 ids, so a task reads the comment as it is when the task runs.
 """
 
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from . import notifications
@@ -17,7 +20,34 @@ def send_reply_notification(comment_id):
 
 @task()
 def send_held_notification(comment_id):
+    """A comment was held: e-mail the editors now ("each"), or see that a digest round will
+    list it ("digest")."""
+    if settings.MARQUEE_MODERATION_NOTIFY_EDITORS == "digest":
+        schedule_editor_digest()
+        return 0
     return notifications.send_held_notification(comment_id)
+
+
+@task()
+def send_editor_digest(digest_id):
+    return notifications.send_editor_digest(digest_id)
+
+
+def schedule_editor_digest():
+    """Make sure a digest round is on its way: enqueue a new round to run when it is due.
+
+    A backend that cannot defer (the immediate one, in development) runs a round only once it
+    is due: a later hold, or `manage.py send_editor_digests`, sends it then.
+    """
+    with transaction.atomic():
+        digest, created = notifications.next_digest_round()
+    backend = send_editor_digest.get_backend()
+    due = digest.due_at <= timezone.now()
+    if backend.supports_defer and created:
+        send_editor_digest.using(run_after=digest.due_at).enqueue(digest.pk)
+    elif not backend.supports_defer and due:
+        send_editor_digest.enqueue(digest.pk)
+    return digest
 
 
 @task()

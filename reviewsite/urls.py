@@ -4,6 +4,11 @@ from django.urls import include, path, re_path
 
 from . import views
 
+# The admin in the site's name (the editors' home), not "Django administration".
+admin.site.site_header = settings.MARQUEE_SITE_NAME
+admin.site.site_title = f"{settings.MARQUEE_SITE_NAME} admin"
+admin.site.index_title = "Administration"
+
 handler400 = "reviewsite.views.bad_request"
 handler403 = "reviewsite.views.permission_denied"
 handler404 = "reviewsite.views.page_not_found"
