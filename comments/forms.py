@@ -13,12 +13,11 @@ import time
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
-from reviews.models import Critic
+from accounts import names
+from accounts.models import display_name_taken
 
 from .models import Comment, HeldFor
 
@@ -140,13 +139,12 @@ class CommentForm(forms.Form):
         return parent
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        # Stored as cleaned (NFKC, no invisible or direction characters); judged by the one rule
+        # for names, which compares what names look like (accounts/names.py).
+        name = names.clean(self.cleaned_data["name"])
         if not name:
             raise ValidationError("Please give a name.", code="required")
-        taken = (
-            get_user_model().objects.filter(Q(username__iexact=name) | Q(display_name__iexact=name)).exists()
-        )
-        if taken or Critic.objects.filter(name__iexact=name).exists():
+        if display_name_taken(name):
             raise ValidationError(
                 "That name is reserved for one of our members or critics. Please choose another, "
                 "or sign in to post as yourself.",

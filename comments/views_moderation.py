@@ -238,8 +238,8 @@ def guest_confirm(request, token):
         )
     except notifications.BadLink as bad:
         return render(request, "comments/link_error.html", {"message": bad.message}, status=400)
-    moderation.verify_guest_email(comment.guest_email)
-    return render(request, "comments/guest_confirm.html", {"comment": comment})
+    published = moderation.confirm_guest_email(comment.guest_email)
+    return render(request, "comments/guest_confirm.html", {"comment": comment, "published": published})
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the signed token is the key.

@@ -311,8 +311,12 @@ MARQUEE_MODERATION_REPORT_THRESHOLD = 3  # distinct readers' reports send a comm
 MARQUEE_MODERATION_EDIT_MINUTES = 15  # authors may edit their comment this long
 MARQUEE_MODERATION_GUEST_LINK_DAYS = 30  # guests' signed edit/delete links
 MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
-# "each": every editor gets an e-mail when a comment is held; "none": no e-mail.
-MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "each")
+# "digest": each editor gets at most one e-mail per MARQUEE_MODERATION_DIGEST_MINUTES listing the
+# comments held since the last one; "each": an e-mail per held comment; "none": no e-mail.
+MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "digest")
+if MARQUEE_MODERATION_NOTIFY_EDITORS not in ("digest", "each", "none"):
+    raise ImproperlyConfigured("DJANGO_MODERATION_NOTIFY_EDITORS must be 'digest', 'each' or 'none'.")
+MARQUEE_MODERATION_DIGEST_MINUTES = env_int("DJANGO_MODERATION_DIGEST_MINUTES", 30)
 
 LOGGING = {
     "version": 1,

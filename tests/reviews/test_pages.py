@@ -115,7 +115,7 @@ def test_review_page_shows_film_box_body_and_critic(client, catalogue):
         "for some language",
         "112 minutes",
         "May 17, 2024",
-        "About Desmond Okafor",
+        "About <bdi>Desmond Okafor</bdi>",
         "Night Shift at the Drive-In",
         'class="spoiler-notice',
         "<title>Get Out (2017) review: Meet the parents · Marquee</title>",
@@ -126,7 +126,7 @@ def test_review_page_shows_film_box_body_and_critic(client, catalogue):
     ):
         assert text in html, text
     # The thread comes after the "About the critic" box.
-    assert html.index("About Desmond Okafor") < html.index("</article>")
+    assert html.index("About <bdi>Desmond Okafor</bdi>") < html.index("</article>")
 
 
 def test_known_for_links_to_its_review_when_there_is_one(client, catalogue):
