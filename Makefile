@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo browser clean
+.PHONY: help run serve test lint format migrate demo browser clean node lighthouse screenshots
 
 help:
 	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
@@ -74,6 +74,19 @@ browser:
 	  echo ""; echo "!!!!! $(CHROMIUM) is missing: BROWSER TESTS WILL BE SKIPPED (apt-get install chromium) !!!!!"; echo ""; \
 	fi
 
+# Test and audit tools from the npm registry (axe-core, Lighthouse): exactly the locked versions.
+# Never served; no browser is downloaded (Lighthouse drives the system Chromium).
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "npm is missing: apt-get install nodejs npm (for axe-core and Lighthouse)"; exit 1; fi; \
+	fi
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: node_modules/.installed
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -83,8 +96,8 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(VENV)/.installed-dev browser lint
+test: $(VENV)/.installed-dev node browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache tests/browser/screenshots
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache tests/browser/screenshots
