@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,10 +17,6 @@ UNVERIFIED = "Please verify your e-mail address before commenting."
 
 
 def _form_page(request, review, form, *, parent=None, status=200, refusal="", existing=None, state="open"):
-    parent_html = ""
-    if parent is not None:
-        # Built from escaped parts and body_html, which was sanitised on save.
-        parent_html = mark_safe(thread.Renderer(comments_open=False).render(parent))  # noqa: S308
     return render(
         request,
         "comments/comment_form_page.html",
@@ -30,7 +25,6 @@ def _form_page(request, review, form, *, parent=None, status=200, refusal="", ex
             "film": review.film,
             "form": form,
             "parent": parent,
-            "parent_html": parent_html,
             "refusal": refusal,
             "existing": existing,
             "existing_url": thread.comment_url(existing) if existing is not None and existing.pk else "",
