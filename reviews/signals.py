@@ -2,12 +2,13 @@
 
 Every cached piece of a review page (the anonymous whole-page cache, the film box, body and critic
 box fragments, the ETag) is keyed by `Review.updated_at`. These receivers touch the reviews whose
-page shows the object that changed, on save and on delete alike (cascades send `post_delete` for
-each row), and on changes to a film's genres. The thread is keyed by `Review.thread_version`,
+page shows the object that changed: after a save, and before a delete, while the rows that link it
+to its reviews still exist (cascades send `pre_delete` for each row), and on changes to a film's
+genres. The thread is keyed by `Review.thread_version`,
 which comments/moderation.py bumps; comments/signals.py covers account names.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 
 from .models import Book, Credit, Critic, Film, Genre, Person, Review
@@ -19,9 +20,9 @@ def _saved_or_deleted(*senders):
             receiver(post_save, sender=sender, dispatch_uid=f"{function.__name__}-save-{sender.__name__}")(
                 function
             )
-            receiver(
-                post_delete, sender=sender, dispatch_uid=f"{function.__name__}-delete-{sender.__name__}"
-            )(function)
+            receiver(pre_delete, sender=sender, dispatch_uid=f"{function.__name__}-delete-{sender.__name__}")(
+                function
+            )
         return function
 
     return decorator

@@ -144,7 +144,7 @@ else:
     }
 
 
-def html_version():
+def html_version(base_dir=BASE_DIR):
     """A digest of everything rendered HTML depends on besides the data: our templates, the
     template tags that write HTML, the pinned packages (their templates), the time zone and the
     thread's depth setting, plus DJANGO_HTML_VERSION for anything else a deploy changes. Read
@@ -152,10 +152,10 @@ def html_version():
     digest = hashlib.sha256()
     for part in (os.environ.get("DJANGO_HTML_VERSION", ""), TIME_ZONE, MARQUEE_COMMENTS_MAX_DEPTH):
         digest.update(f"{part}\x1f".encode())
-    sources = [*(BASE_DIR / "templates").rglob("*"), *BASE_DIR.glob("*/templatetags/*.py")]
-    for path in sorted([*sources, BASE_DIR / "requirements.txt"]):
+    sources = [*(base_dir / "templates").rglob("*"), *base_dir.glob("*/templatetags/*.py")]
+    for path in sorted([*sources, base_dir / "requirements.txt"]):
         if path.is_file():
-            digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+            digest.update(path.relative_to(base_dir).as_posix().encode())
             digest.update(path.read_bytes())
     return int(digest.hexdigest()[:12], 16)
 

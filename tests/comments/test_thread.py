@@ -200,9 +200,23 @@ def test_top_level_threads_are_paginated_with_their_replies(review, paged):
     assert ids_in(render_thread(review, page=3)) == [tops[4].pk]
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999"])
-def test_out_of_range_pages_are_clamped(review, paged, page):
-    assert render_thread(review, page=page)
+@pytest.mark.parametrize(("page", "shown"), [("0", 1), ("-1", 1), ("abc", 1), ("", 1), ("999", 3), ("3", 3)])
+def test_out_of_range_pages_are_clamped(review, paged, page, shown):
+    tops, reply, _ = paged
+    expected = {1: [tops[0].pk, tops[1].pk, reply.pk], 3: [tops[4].pk]}[shown]
+    html = render_thread(review, page=page)
+    assert ids_in(html) == expected
+    assert f"Page {shown} of 3" in html
+
+
+def test_the_review_page_clamps_its_page_too(client, review, paged):
+    tops, _, _ = paged
+    for query in ("?page=999", "?page=-4", "?page=x"):
+        response = client.get(review.get_absolute_url() + query)
+        assert response.status_code == 200
+    assert (
+        f'id="comment-{tops[4].pk}"' in client.get(review.get_absolute_url() + "?page=999").content.decode()
+    )
 
 
 def test_permalink_redirects_to_the_right_page_and_anchor(client, review, paged):
