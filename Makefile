@@ -12,12 +12,14 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo browser clean node lighthouse screenshots
+.PHONY: help run serve test lint format migrate demo browser clean node css lighthouse screenshots long-thread
 
 help:
 	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, makemigrations --check and the whole pytest suite"
 	@echo "make serve  - production-like server (gunicorn, DEBUG off)"
+	@echo "make lighthouse   - Lighthouse scores for the main pages (production-like server)"
+	@echo "make screenshots  - Playwright screenshots into docs/screenshots/"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -87,6 +89,10 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed
 
+# The one stylesheet pages load: Bootstrap's used rules + static/css/*.css (after editing those).
+css: node
+	$(BIN)/python tools/build_css.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -98,6 +104,17 @@ format: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev node browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Audits against a production-like server (DEBUG off, gunicorn, hashed static files) on a free
+# port, over the demo data plus a review with 1,000 comments.
+long-thread: demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --long-thread 1000 >/dev/null
+
+lighthouse: long-thread node
+	$(BIN)/python tools/lighthouse.py $(LIGHTHOUSE_ARGS)
+
+screenshots: long-thread $(VENV)/.installed-dev browser
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache tests/browser/screenshots

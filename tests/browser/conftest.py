@@ -157,7 +157,9 @@ def axe_violations(page, source, *, impacts=AXE_BLOCKING):
             const result = await axe.run(document, {resultTypes: ["violations"]});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + n.failureSummary.split("\\n").slice(1).join(" ")),
+                nodes: v.nodes.slice(0, 5).map(
+                    n => n.target.join(" ") + ": " + n.failureSummary.split("\\n").slice(1).join(" ")
+                ),
             }));
         }"""
     )
