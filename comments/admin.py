@@ -354,7 +354,7 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
         "held_for_display",
         "created_at",
         "edited_at",
-        "ip_address",
+        "ip_display",
         "user_agent",
         "body",
         "is_critic",
@@ -416,6 +416,10 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
         else:
             approved, rejected = obj.guest_approved_history, obj.guest_rejected_history
         return f"{approved} approved / {rejected} rejected"
+
+    @admin.display(description="IP address")
+    def ip_display(self, obj):
+        return obj.ip_address or "-"
 
     @admin.display(description="held for")
     def held_for_display(self, obj):
