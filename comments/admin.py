@@ -397,13 +397,17 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     def author_display(self, obj):
         if obj.author_id:
             return format_html(
-                "{} <small>(account {})</small>", obj.author.public_name, obj.author.get_username()
+                "<bdi>{}</bdi> <small>(account <bdi>{}</bdi>)</small>",
+                obj.author.public_name,
+                obj.author.get_username(),
             )
         confirmed = getattr(obj, "guest_email_confirmed", None)
         if confirmed is None:
             confirmed = VerifiedGuestEmail.is_verified(obj.guest_email)
         state = "e-mail confirmed" if confirmed else "e-mail not confirmed"
-        return format_html("{} <small>(guest, {}, {})</small>", obj.guest_name, obj.guest_email, state)
+        return format_html(
+            "<bdi>{}</bdi> <small>(guest, <bdi>{}</bdi>, {})</small>", obj.guest_name, obj.guest_email, state
+        )
 
     @admin.display(description="reports", ordering="open_report_count")
     def open_reports(self, obj):

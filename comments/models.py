@@ -247,7 +247,9 @@ class Rejection(models.TextChoices):
 class HeldFor(models.TextChoices):
     """Machine-readable reasons stored in `Comment.held_for` (shown to editors)."""
 
-    TAMPER = "tamper", "Form tampered or expired"
+    TAMPER = "tamper", "Form tampered with"
+    TOO_FAST = "too_fast", "Sent within seconds of the page loading"
+    EXPIRED_FORM = "expired_form", "Form left open for hours"
     HONEYPOT = "honeypot", "Honeypot filled"
     DISALLOWED_WORD = "disallowed_word", "Disallowed word"
     WATCH_WORD = "watch_word", "Watch word"
