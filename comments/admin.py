@@ -344,7 +344,7 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     change_list_template = "admin/comments/comment/change_list.html"
 
     class Media:
-        css = {"all": ["css/desk.css"]}
+        css = {"all": ["css/comments.css", "css/desk.css"]}
         js = ["js/desk.js"]
 
     readonly_fields = [

@@ -44,6 +44,8 @@ def queue(transactional_db):
         if plan(n) == "ban":
             kwargs = {"author": troll, "guest_name": "", "guest_email": ""}
         body = f"Held comment number {n}. " + ("A longer thought about the film. " * (n % 4))
+        if n == 3:
+            body += "And [spoiler]the twist at the end[/spoiler], folded."
         comments.append(
             factories.CommentFactory(
                 review=review, status="pending", held_for=HeldFor.NEW_COMMENTER, body=body, **kwargs
@@ -160,6 +162,8 @@ def test_cards_are_readable_at_1366_px_and_on_a_tablet(page, queue, width, heigh
     page.set_viewport_size({"width": width, "height": height})
     log_in(page, editor)
     body = page.locator(f"#desk-{comments[3].pk} .comment-body")
+    expect(body).to_contain_text("Held comment number 3.")
+    expect(body.locator(".spoiler-text")).to_be_hidden()  # spoilers folded, as on the site
     box = body.bounding_box()
     assert box["width"] >= 420, box  # the comment column is wide enough to read (it was 110 px)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the right

@@ -88,7 +88,8 @@ def test_a_card_shows_the_comment_whole_with_its_context(client, editor, review)
     factories.ReportFactory(comment=comment, reason="spoiler", note="Gives away the ending")
     page = client.get(DESK).content.decode()
     assert "word399" in page and "THE-END" in page  # whole, not cut
-    assert '<details class="spoiler"><summary>' in page  # spoilers folded
+    assert '<span class="spoiler-text">the twist</span>' in page  # folded by the site's comment CSS
+    assert "css/comments.css" in page
     assert "The Long Reel" in page
     assert "In reply to <bdi>Pat</bdi>" in page and "<p>The parent's point.</p>" in page
     assert "Held for: <strong>Too many links</strong>" in page
