@@ -12,12 +12,13 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo browser clean
+.PHONY: help run serve test lint format migrate demo browser clean soak
 
 help:
 	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, makemigrations --check and the whole pytest suite"
 	@echo "make serve  - production-like server (gunicorn, DEBUG off)"
+	@echo "make soak   - 50 clients against gunicorn for SOAK_SECONDS (60), one worker killed; nothing lost?"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -61,6 +62,13 @@ serve: demo
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(BIN)/gunicorn reviewsite.wsgi --bind $(HOST):$(PORT) --worker-class gthread \
 	  --workers $${WEB_CONCURRENCY:-3} --threads 4 --access-logfile -
+
+# Soak with a fault (bench/soak.py): a scratch database (SQLite, or <name>_soak beside
+# DATABASE_URL's PostgreSQL database), gunicorn with the settings above, 50 clients, one worker
+# SIGKILLed half-way. Exit status 1 if an acknowledged post is lost. `make test` runs a short one.
+SOAK_SECONDS ?= 60
+soak: $(VENV)/.installed
+	$(SERVE_ENV) $(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS)
 
 # Browser tests need Chromium: install Debian's when we can; CI=true fails without it.
 browser:
