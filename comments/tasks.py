@@ -7,7 +7,7 @@ ids, so a task reads the comment as it is when the task runs.
 
 from django_tasks import task
 
-from . import notifications
+from . import notifications, privacy
 
 
 @task()
@@ -28,3 +28,9 @@ def send_decision_notification(comment_id, decision, reason=""):
 @task()
 def send_guest_receipt(comment_id):
     return notifications.send_guest_receipt(comment_id)
+
+
+@task()
+def clear_old_comment_addresses():
+    """Housekeeping, once a day: `manage.py clear_comment_addresses` (README, Housekeeping)."""
+    return privacy.clear_old_addresses()

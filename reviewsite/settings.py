@@ -310,6 +310,9 @@ MARQUEE_MODERATION_REPORT_THRESHOLD = 3  # distinct readers' reports send a comm
 MARQUEE_MODERATION_EDIT_MINUTES = 15  # authors may edit their comment this long
 MARQUEE_MODERATION_GUEST_LINK_DAYS = 30  # guests' signed edit/delete links
 MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
+# Comments' IP address and user agent (for moderation: floods, bans) are cleared after this
+# many days by the `clear_old_comment_addresses` task (`manage.py clear_comment_addresses`).
+MARQUEE_COMMENT_IP_RETENTION_DAYS = env_int("DJANGO_COMMENT_IP_RETENTION_DAYS", 30)
 # "each": every editor gets an e-mail when a comment is held; "none": no e-mail.
 MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "each")
 
