@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from reviews.models import Review
 
-from . import cards, markup
+from . import markup
 
 # Each level of the materialised path is the comment id, zero-padded, so byte-wise
 # order of `path` is thread order (oldest first at every level).
@@ -18,10 +19,6 @@ PATH_STEP = 10
 # 25 levels fit in the 255-character column; a reply deeper than that is filed under its
 # ancestor at level 24 (it still shows "in reply to" its real parent).
 PATH_MAX_LEVELS = 255 // PATH_STEP
-
-
-# Saving any of these re-renders the card (`body` re-renders `body_html`).
-CARD_SOURCES = frozenset({*cards.FIELDS, "body", "card_html"})
 
 
 class CommentQuerySet(models.QuerySet):
@@ -32,8 +29,8 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def thread_order(self):
-        return self.order_by("path")
+    def on_published_reviews(self):
+        return self.filter(review__in=Review.objects.published())
 
 
 class Comment(models.Model):
@@ -66,8 +63,6 @@ class Comment(models.Model):
 
     body = models.TextField(max_length=5000)
     body_html = models.TextField(blank=True, editable=False)
-    # What the thread shows of this row alone, rendered on save (comments/cards.py).
-    card_html = models.TextField(blank=True, default="", editable=False)
 
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     held_for = models.CharField(
@@ -78,6 +73,8 @@ class Comment(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Any change to the row: the key of its cached HTML (comments/thread.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     # For moderators only; never rendered in public templates.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -103,11 +100,11 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"Comment {self.pk} by {self.author_name} on {self.review_id}"
+        # The admin's titles and the audit trail: readable, no ids.
+        return f"Comment by {self.author_name or 'a guest'} on {self.review.film.title}"
 
     def save(self, *args, **kwargs):
-        """Render the markup when the body changed, and the card when a field it shows did; give
-        a new comment its place in the tree.
+        """Render the markup when the body changed; give a new comment its place in the tree.
 
         The posting view calls `render_body()` before its transaction, so this only re-renders
         the body when someone changed `body` without doing so (the admin, a data fix).
@@ -116,27 +113,16 @@ class Comment(models.Model):
         body_saved = update_fields is None or "body" in update_fields
         if body_saved and getattr(self, "_rendered_from", None) != self.body:
             self.render_body()
-        adding = self._state.adding
-        # A new comment's card waits for its id and `created_at`: see below.
-        card_saved = not adding and (update_fields is None or not CARD_SOURCES.isdisjoint(update_fields))
-        if card_saved:
-            self.render_card()
         if update_fields is not None:
-            update_fields = {*update_fields}
-            if body_saved:
-                update_fields.add("body_html")
-            if card_saved:
-                update_fields.add("card_html")
-            kwargs["update_fields"] = update_fields
+            # `updated_at` keys the cached HTML: every save of the row moves it.
+            kwargs["update_fields"] = {*update_fields, "updated_at", *(["body_html"] if body_saved else [])}
+        adding = self._state.adding
         if adding and self.parent_id:
             self.depth = self.parent.depth + 1
         super().save(*args, **kwargs)
         if adding or not self.path:
             self.path = self.tree_path()
-            changes = {"path": self.path}
-            if adding:
-                changes["card_html"] = self.render_card()
-            Comment.objects.filter(pk=self.pk).update(**changes)
+            Comment.objects.filter(pk=self.pk).update(path=self.path)
         quoted = getattr(self, "_quoted", None)
         if body_saved and quoted is not None and (quoted or not adding):
             self.quoted_comments.set(quoted)
@@ -149,6 +135,11 @@ class Comment(models.Model):
         if self.author_id:
             return self.author.public_name
         return self.guest_name
+
+    @property
+    def has_linkable_website(self):
+        """A guest's website is linked from their name only when it is a web address."""
+        return self.guest_website.lower().startswith(("http://", "https://"))
 
     def tree_path(self):
         own = f"{self.pk:0{PATH_STEP}d}"
@@ -168,14 +159,6 @@ class Comment(models.Model):
         self._quoted = set(statuses)
         return self.body_html
 
-    def render_card(self):
-        """Render `card_html` from this row (comments/cards.py): needs `pk` and `created_at`.
-
-        For rows written without `save()` (`bulk_create`, `update()` of a field the card shows).
-        """
-        self.card_html = cards.card_html(self)
-        return self.card_html
-
     def rerender_quoters(self):
         """Re-render comments that quote this one (its visibility changed): their quotes of it
         show "quoted comment removed" while it is not visible. Call inside the transaction."""
@@ -184,7 +167,7 @@ class Comment(models.Model):
             quoter.render_body()
             if quoter.body_html != before:
                 Comment.objects.filter(pk=quoter.pk).update(
-                    body_html=quoter.body_html, card_html=quoter.render_card()
+                    body_html=quoter.body_html, updated_at=timezone.now()
                 )
                 if quoter.is_visible:
                     Review(pk=quoter.review_id).bump_thread()
@@ -192,6 +175,11 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def held_for_label(self):
+        """Why the pipeline held it, in words ("" when it was not held)."""
+        return reason_label(self.held_for) if self.held_for else ""
 
     @property
     def tombstone_text(self):
@@ -219,7 +207,9 @@ class Rejection(models.TextChoices):
 class HeldFor(models.TextChoices):
     """Machine-readable reasons stored in `Comment.held_for` (shown to editors)."""
 
-    TAMPER = "tamper", "Form tampered or expired"
+    TAMPER = "tamper", "Form tampered with"
+    TOO_FAST = "too_fast", "Sent within seconds of the page loading"
+    EXPIRED_FORM = "expired_form", "Form left open for hours"
     HONEYPOT = "honeypot", "Honeypot filled"
     DISALLOWED_WORD = "disallowed_word", "Disallowed word"
     WATCH_WORD = "watch_word", "Watch word"
@@ -229,6 +219,21 @@ class HeldFor(models.TextChoices):
     REPORTED = "reported", "Reported by readers"
     AUTHOR_DELETED = "author_deleted", "Deleted by its author"
     BANNED = "banned", "Author banned"
+
+
+def reason_label(code):
+    """Any stored reason code (rejection, held-for, report) in words; unknown codes as they are."""
+    for choices in (Rejection, HeldFor, Report.Reason):
+        if code in choices.values:
+            return choices(code).label
+    return code
+
+
+def local_time(value):
+    """A time in the site's time zone, as the admin shows times, with the zone named
+    ("Dec. 1, 2026, 11:47 a.m. EST"): one zone everywhere editors look."""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 class BanQuerySet(models.QuerySet):
@@ -307,7 +312,7 @@ class Ban(models.Model):
 
     def __str__(self):
         target = self.user or self.email or self.ip_network
-        return f"Ban on {target}" + (f" until {self.expires_at:%Y-%m-%d %H:%M}" if self.expires_at else "")
+        return f"Ban on {target}" + (f" until {local_time(self.expires_at)}" if self.expires_at else "")
 
     def clean(self):
         if not (self.user_id or self.email or self.ip_network):
@@ -335,10 +340,6 @@ class Ban(models.Model):
     def is_active(self):
         return self.expires_at is None or self.expires_at > timezone.now()
 
-    @property
-    def is_permanent(self):
-        return self.expires_at is None
-
 
 class WordListEntry(models.Model):
     """A word or phrase editors list: disallowed (stored as spam) or watched (held)."""
@@ -355,7 +356,7 @@ class WordListEntry(models.Model):
     class Meta:
         ordering = ["kind", "phrase"]
         verbose_name = "word list entry"
-        verbose_name_plural = "word list"
+        verbose_name_plural = "word list entries"
         constraints = [models.UniqueConstraint(Lower("phrase"), name="unique_word_list_phrase")]
 
     def __str__(self):
@@ -379,6 +380,7 @@ class ModerationAction(models.Model):
         DISMISS_REPORTS = "dismiss_reports", "Reports dismissed"
         AUTHOR_EDIT = "author_edit", "Edited by its author"
         AUTHOR_DELETE = "author_delete", "Deleted by its author"
+        LIFT_BAN = "lift_ban", "Ban lifted"
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_actions"
@@ -404,7 +406,7 @@ class ModerationAction(models.Model):
         verbose_name = "moderation action"
 
     def __str__(self):
-        return f"{self.get_action_display()} by {self.actor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {self.actor_name} at {local_time(self.created_at)}"
 
     @property
     def actor_name(self):
@@ -412,7 +414,8 @@ class ModerationAction(models.Model):
 
     @property
     def reason_display(self):
-        return Rejection(self.reason).label if self.reason in Rejection.values else self.reason
+        """The reason in words: a rejection's reason, or why the pipeline held the comment."""
+        return reason_label(self.reason)
 
 
 class Report(models.Model):
@@ -442,7 +445,7 @@ class Report(models.Model):
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")]
 
     def __str__(self):
-        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+        return f"Report: {self.get_reason_display()}, {local_time(self.created_at)}"
 
 
 class CommentRevision(models.Model):
@@ -457,7 +460,7 @@ class CommentRevision(models.Model):
         ordering = ["-replaced_at", "-pk"]
 
     def __str__(self):
-        return f"Revision of comment {self.comment_id} replaced {self.replaced_at:%Y-%m-%d %H:%M}"
+        return f"Earlier version, replaced {local_time(self.replaced_at)}"
 
 
 class CommentFingerprint(models.Model):
@@ -509,3 +512,20 @@ class SentNotification(models.Model):
 
     def __str__(self):
         return f"{self.kind} for comment {self.comment_id}"
+
+
+class EditorDigest(models.Model):
+    """One round of the editors' digest: each editor gets one e-mail listing the comments held
+    since the round before. Rounds are at least the digest interval apart (`due_at` is unique and
+    whole minutes), which is what keeps it to one e-mail per editor per interval."""
+
+    due_at = models.DateTimeField(unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    comment_count = models.PositiveIntegerField(default=0)
+    editor_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-due_at"]
+
+    def __str__(self):
+        return f"Editors' digest due {local_time(self.due_at)}"

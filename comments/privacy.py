@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.names import skeleton
 from reviews.models import Critic
 
 from .models import Ban, Comment, CommentFingerprint, CommentRevision, HeldFor, Report, VerifiedGuestEmail
@@ -27,11 +28,15 @@ def _comments_of(*, user=None, email=None):
 
 
 def critic_name_taken(name, user):
-    """A critic's name is reserved for the critic (and their linked account)."""
-    critics = Critic.objects.filter(name__iexact=name)
+    """A critic's name, or one that looks like it, is reserved for the critic (and their account).
+
+    Compared by skeleton (accounts/names.py) in Python: a paper has dozens of critics, not millions.
+    """
+    key = skeleton(name)
+    critics = Critic.objects.all()
     if user is not None and user.pk:
         critics = critics.exclude(account=user)
-    return critics.exists()
+    return any(skeleton(critic_name) == key for critic_name in critics.values_list("name", flat=True))
 
 
 def export_reports(*, user=None, email=None):
@@ -109,18 +114,11 @@ def erase_comments(*, user=None, email=None, remove=False):
             held_for=HeldFor.AUTHOR_DELETED,
             body="",
             body_html="",
-            card_html="",  # a tombstone: the thread never shows its card
         )
         hidden.update(comment.review_id for comment in comments if comment.is_visible)
         CommentRevision.objects.filter(comment_id__in=ids).delete()
-    Comment.objects.filter(pk__in=ids).update(**changes)
-    if not remove:
-        # Still shown, under the new name: their cards show the old name and website.
-        for comment in comments:
-            for name, value in changes.items():
-                setattr(comment, name, value)
-            comment.render_card()
-        Comment.objects.bulk_update(comments, ["card_html"], batch_size=500)
+    # `updated_at` moves so the cached HTML of comments still shown (under the new name) goes.
+    Comment.objects.filter(pk__in=ids).update(**changes, updated_at=timezone.now())
     reviews = {comment.review_id: comment.review for comment in comments}
     for review_id, review in reviews.items():
         review.bump_thread(count_delta=-hidden[review_id])

@@ -26,7 +26,6 @@ def parent_author():
 @pytest.fixture
 def parent(review, parent_author):
     comment = factories.CommentFactory(review=review, author=parent_author, guest_name="", guest_email="")
-    review.bump_thread(count_delta=1)
     return comment
 
 
@@ -119,6 +118,7 @@ def test_held_reply_notifies_when_approved_and_only_once(
 def test_editors_get_one_message_each_when_a_comment_is_held(
     settings, review, mailoutbox, django_capture_on_commit_callbacks
 ):
+    settings.MARQUEE_MODERATION_NOTIFY_EDITORS = "each"
     first = factories.ModeratorFactory(email="ed1@marquee.example")
     second = factories.ModeratorFactory(email="ed2@marquee.example")
     factories.EditorFactory(email="staff-not-editor@marquee.example")
@@ -185,7 +185,6 @@ def test_no_decision_mail_when_an_already_approved_comment_is_rejected(
 ):
     author = factories.VerifiedUserFactory(email="author@example.com")
     comment = factories.CommentFactory(review=review, author=author)
-    review.bump_thread(count_delta=1)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.reject(comment, by=factories.ModeratorFactory(), reason=Rejection.SPAM)
     assert not [m for m in mailoutbox if m.to == ["author@example.com"]]
@@ -291,7 +290,6 @@ def test_editors_hear_when_reports_send_a_comment_back(
     settings.MARQUEE_MODERATION_REPORT_THRESHOLD = 1
     factories.ModeratorFactory(email="ed@marquee.example")
     comment = factories.CommentFactory(review=review)
-    review.bump_thread(count_delta=1)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.report(comment, by=factories.UserFactory(), reason="spoiler")
     (message,) = [m for m in mailoutbox if m.to == ["ed@marquee.example"]]
