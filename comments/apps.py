@@ -6,12 +6,15 @@ class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from accounts import privacy
         from accounts.models import register_name_change_hook, register_reserved_name
         from reviewsite import pagecache
 
-        from . import forms, thread
+        from . import forms, moderation, thread
         from . import privacy as comment_privacy
+        from .models import WordListEntry
 
         privacy.register_exporter("comments", comment_privacy.export_comments)
         privacy.register_exporter("reports", comment_privacy.export_reports)
@@ -24,3 +27,6 @@ class CommentsConfig(AppConfig):
         # The review page's shell leaves the thread to these (reviewsite/pagecache.py).
         pagecache.register_part(thread.TITLE_PART, thread.count_title)
         pagecache.register_part(thread.PAGE_PART, thread.thread_page_html)
+        # Every post screens against the word lists, which are cached: a change forgets them.
+        post_save.connect(moderation.forget_word_lists, sender=WordListEntry)
+        post_delete.connect(moderation.forget_word_lists, sender=WordListEntry)

@@ -76,7 +76,8 @@ class Comment(models.Model):
     is_critic = models.BooleanField(default=False, help_text="Posted by the review's critic.")
     is_staff = models.BooleanField(default=False, help_text="Posted by an editor.")
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add, so bulk loads (comments/scale.py) keep the times they give.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
 
     # For moderators only; never rendered in public templates.
@@ -237,24 +238,31 @@ class BanQuerySet(models.QuerySet):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
     def matching(self, *, user=None, email="", ip_address=None, now=None):
-        """Active bans that cover this account, e-mail address or IP address (newest first)."""
-        condition = Q(pk__in=[])
+        """Active bans that cover this account, e-mail address or IP address (newest first).
+
+        One query: the bans naming the account or an address, and every IP ban (few), whose
+        ranges are matched here."""
+        condition = ~Q(ip_network="")
         if user is not None and user.pk:
             condition |= Q(user=user)
         emails = {e.strip().lower() for e in (email, getattr(user, "email", "")) if e and e.strip()}
         for address in emails:
             condition |= Q(email__iexact=address)
-        bans = list(self.active(now).filter(condition).order_by("-created_at"))
-        if ip_address:
-            try:
-                ip = ipaddress.ip_address(ip_address)
-            except ValueError:
-                ip = None
-            if ip is not None:
-                for ban in self.active(now).exclude(ip_network="").order_by("-created_at"):
-                    network = ban.network
-                    if network is not None and ip.version == network.version and ip in network:
-                        bans.append(ban)
+        try:
+            ip = ipaddress.ip_address(ip_address) if ip_address else None
+        except ValueError:
+            ip = None
+        bans = []
+        for ban in self.active(now).filter(condition).order_by("-created_at"):
+            network = ban.network
+            if (
+                (user is not None and user.pk and ban.user_id == user.pk)
+                or (ban.email and ban.email.strip().lower() in emails)
+                or (
+                    ip is not None and network is not None and ip.version == network.version and ip in network
+                )
+            ):
+                bans.append(ban)
         # Permanent bans first, then the one that lasts longest.
         bans.sort(
             key=lambda b: (b.expires_at is not None, -(b.expires_at.timestamp() if b.expires_at else 0))
