@@ -45,6 +45,7 @@ class Poster:
         self.username, self.review, self.parents = username, review, parents
         self.post_url = f"/comments/review/{review.pk}/post/"
         self.sent = 0
+        self.run = f"{time.time():.6f}"  # bodies differ between runs: no duplicate refusals
 
     def sign_in(self):
         self.browser.login(self.username, common.PASSWORD)
@@ -58,11 +59,15 @@ class Poster:
         data = {
             "csrfmiddlewaretoken": self.csrf,
             "security": self.security,
-            "body": f"{self.username}, thought {self.sent}: the [b]second[/b] act drags, but it lands.",
+            "body": f"{self.username}, thought {self.sent} of run {self.run}: the [b]second[/b] act drags.",
             "parent": str(self.parents[(self.sent * 7) % len(self.parents)]) if self.sent % 2 else "",
             "honeypot": "",
         }
-        return self.browser.post(self.post_url, data)
+        response = self.browser.post(self.post_url, data)
+        # A browser shows "Thanks: your comment is up" on the page it is sent to, which clears the
+        # message cookie; posters here do not follow the redirect, so they drop it themselves.
+        self.browser.cookies.pop("messages", None)
+        return response
 
     def post_floor(self):
         self.sent += 1

@@ -31,10 +31,10 @@ def load(films, *, rng, critics=12, batch=1000, stdout=None):
 
     Returns the new reviews' ids. Names carry a run stamp, so loading twice adds a second set.
     """
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     now = timezone.now()
     genres = [
-        Genre.objects.get_or_create(slug=f"scale-{i}", defaults={"name": name})[0]
+        Genre.objects.get_or_create(name=name, defaults={"slug": f"scale-{i}"})[0]
         for i, name in enumerate(GENRES)
     ]
     critic_rows = Critic.objects.bulk_create(

@@ -143,6 +143,12 @@ else:
             "LOCATION": "marquee",
         }
     }
+# Sessions live in the database; with a shared Redis they are also read through it, which saves
+# a query on every signed-in request. Not with the per-process local-memory cache: another
+# process would keep serving a session this one changed.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
