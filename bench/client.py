@@ -84,7 +84,8 @@ class Browser:
                 "password": password,
             },
         )
-        if response.status != 302 or "sessionid" not in self.cookies:
+        # allauth answers 302 to the next page when signed in (and also to "verify your e-mail").
+        if response.status != 302 or "/confirm-email" in response.headers.get("Location", ""):
             raise RuntimeError(f"login as {username} failed: {response.status} {response.body[:300]!r}")
         return response
 
