@@ -14,7 +14,7 @@ class CommentsConfig(AppConfig):
 
         from . import forms, moderation, thread
         from . import privacy as comment_privacy
-        from .models import WordListEntry
+        from .models import Ban, WordListEntry
 
         privacy.register_exporter("comments", comment_privacy.export_comments)
         privacy.register_exporter("reports", comment_privacy.export_reports)
@@ -30,3 +30,5 @@ class CommentsConfig(AppConfig):
         # Every post screens against the word lists, which are cached: a change forgets them.
         post_save.connect(moderation.forget_word_lists, sender=WordListEntry)
         post_delete.connect(moderation.forget_word_lists, sender=WordListEntry)
+        post_save.connect(moderation.forget_bans, sender=Ban)
+        post_delete.connect(moderation.forget_bans, sender=Ban)

@@ -47,6 +47,7 @@ from .models import (
     Report,
     VerifiedGuestEmail,
     WordListEntry,
+    covering,
 )
 
 logger = logging.getLogger(__name__)
@@ -123,8 +124,27 @@ def _author_q(comment, prefix=""):
     return Q(**{f"{prefix}author__isnull": True, f"{prefix}guest_email__iexact": comment.guest_email})
 
 
+BANS_KEY = "moderation:active-bans"
+
+
+def active_bans():
+    """Every active ban (a few hundred at most), cached: each post is checked against them, and
+    they change rarely (saving or deleting one forgets the list, see `CommentsConfig.ready()`)."""
+    bans = cache.get(BANS_KEY)
+    if bans is None:
+        bans = list(Ban.objects.active())
+        cache.set(BANS_KEY, bans, 60 * 60)
+    now = timezone.now()
+    return [ban for ban in bans if ban.expires_at is None or ban.expires_at > now]
+
+
+def forget_bans(**kwargs):
+    cache.delete(BANS_KEY)
+
+
 def _check_bans(comment):
-    bans = Ban.objects.matching(
+    bans = covering(
+        active_bans(),
         user=comment.author if comment.author_id else None,
         email=comment.guest_email,
         ip_address=comment.ip_address,

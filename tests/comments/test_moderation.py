@@ -150,12 +150,24 @@ def test_expired_ban_no_longer_applies(review, known_reader):
     assert comment.status == Comment.Status.APPROVED
 
 
-def test_ban_applies_until_it_expires(review, known_reader):
-    ban = factories.BanFactory(user=known_reader, expires_at=timezone.now() + datetime.timedelta(minutes=1))
+def test_ban_applies_until_it_expires(review, known_reader, monkeypatch):
+    factories.BanFactory(user=known_reader, expires_at=timezone.now() + datetime.timedelta(minutes=1))
     with pytest.raises(Refused):
         screen(account_comment(review, known_reader))
-    Ban.objects.filter(pk=ban.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    monkeypatch.setattr(moderation.timezone, "now", lambda: later)
     screen(account_comment(review, known_reader))
+
+
+def test_a_ban_an_editor_adds_or_lifts_applies_at_once(review, known_reader):
+    screen(account_comment(review, known_reader))  # the (empty) list of bans is now cached
+    ban = factories.BanFactory(user=known_reader)
+    with pytest.raises(Refused):
+        screen(account_comment(review, known_reader))
+    ban.expires_at = timezone.now() - datetime.timedelta(seconds=1)
+    ban.save()
+    screen(account_comment(review, known_reader))
+    factories.BanFactory(email="pat@guest.example").delete()
 
 
 def test_ban_comes_before_the_tamper_check(review):
