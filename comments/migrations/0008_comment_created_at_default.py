@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0006_comment_card_html"),
+        ("comments", "0007_desk_and_digest"),
     ]
 
     operations = [
