@@ -7,6 +7,8 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 
 from collections import Counter
 
+from django.utils import timezone
+
 from accounts.names import skeleton
 from reviews.models import Critic
 
@@ -108,18 +110,11 @@ def erase_comments(*, user=None, email=None, remove=False):
             held_for=HeldFor.AUTHOR_DELETED,
             body="",
             body_html="",
-            card_html="",  # a tombstone: the thread never shows its card
         )
         hidden.update(comment.review_id for comment in comments if comment.is_visible)
         CommentRevision.objects.filter(comment_id__in=ids).delete()
-    Comment.objects.filter(pk__in=ids).update(**changes)
-    if not remove:
-        # Still shown, under the new name: their cards show the old name and website.
-        for comment in comments:
-            for name, value in changes.items():
-                setattr(comment, name, value)
-            comment.render_card()
-        Comment.objects.bulk_update(comments, ["card_html"], batch_size=500)
+    # `updated_at` moves so the cached HTML of comments still shown (under the new name) goes.
+    Comment.objects.filter(pk__in=ids).update(**changes, updated_at=timezone.now())
     reviews = {comment.review_id: comment.review for comment in comments}
     for review_id, review in reviews.items():
         review.bump_thread(count_delta=-hidden[review_id])

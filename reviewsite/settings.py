@@ -3,6 +3,7 @@
 Every variable is listed with its default in README.md ("Configuration").
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -130,19 +131,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "marquee"),
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "marquee"),
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "marquee",
-        }
+    # Per process; room for every comment of a few busy threads (the default is 300 entries).
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "marquee",
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_LOCMEM_CACHE_ENTRIES", 50_000)},
     }
 # Sessions live in the database; with a shared Redis they are also read through it, which saves
 # a query on every signed-in request. Not with the per-process local-memory cache: another
@@ -150,6 +149,23 @@ else:
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
+
+
+def html_version(base_dir=BASE_DIR):
+    """A digest of everything rendered HTML depends on besides the data: our templates, the
+    template tags that write HTML, the pinned packages (their templates), the time zone and the
+    thread's depth setting, plus DJANGO_HTML_VERSION for anything else a deploy changes. Read
+    once at start-up."""
+    digest = hashlib.sha256()
+    for part in (os.environ.get("DJANGO_HTML_VERSION", ""), TIME_ZONE, MARQUEE_COMMENTS_MAX_DEPTH):
+        digest.update(f"{part}\x1f".encode())
+    sources = [*(base_dir / "templates").rglob("*"), *base_dir.glob("*/templatetags/*.py")]
+    for path in sorted([*sources, base_dir / "requirements.txt"]):
+        if path.is_file():
+            digest.update(path.relative_to(base_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:12], 16)
+
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -300,6 +316,10 @@ MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is hel
 MARQUEE_COMMENTS_CACHE_SECONDS = env_int("DJANGO_COMMENTS_CACHE_SECONDS", 24 * 60 * 60)  # thread fragments
 # Whole pages for anonymous readers (reviewsite/pagecache.py); keyed by the page's validators.
 MARQUEE_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60 * 60)
+# Rendered HTML (comment fragments, thread pages, review fragments, whole pages) lives in its own
+# cache alias, versioned by `html_version()`: a deploy that changes a template never serves the old
+# HTML, and nothing else needs bumping. Counters and sessions stay in "default".
+CACHES = {"default": _cache, "html": {**_cache, "VERSION": html_version()}}
 # Absolute links in e-mail (notifications, confirmation and unsubscribe links). Empty: the
 # address of the request that caused the e-mail (reviewsite/siteurl.py).
 MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
