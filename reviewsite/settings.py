@@ -327,6 +327,7 @@ MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # --- Comment moderation (comments/moderation.py) ----------------------------
 # Flood limits (README "Moderation" says how they were chosen). Accounts are limited per account
 # only; guests per e-mail address, and per IP address by a cap high enough for a shared address.
+# The benchmarks (bench/) lift them through the environment: their clients all come from 127.0.0.1.
 MARQUEE_MODERATION_FLOOD_SECONDS = env_int("DJANGO_MODERATION_FLOOD_SECONDS", 15)  # one comment per poster
 MARQUEE_MODERATION_ACCOUNT_PER_HOUR = env_int("DJANGO_MODERATION_ACCOUNT_PER_HOUR", 30)
 MARQUEE_MODERATION_GUEST_EMAIL_PER_HOUR = env_int("DJANGO_MODERATION_GUEST_EMAIL_PER_HOUR", 10)
@@ -342,6 +343,9 @@ MARQUEE_MODERATION_REPORT_THRESHOLD = 3  # distinct readers' reports send a comm
 MARQUEE_MODERATION_EDIT_MINUTES = 15  # authors may edit their comment this long
 MARQUEE_MODERATION_GUEST_LINK_DAYS = 30  # guests' signed edit/delete links
 MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
+# Comments' IP address and user agent (for moderation: floods, bans) are cleared after this
+# many days by the `clear_old_comment_addresses` task (`manage.py clear_comment_addresses`).
+MARQUEE_COMMENT_IP_RETENTION_DAYS = env_int("DJANGO_COMMENT_IP_RETENTION_DAYS", 30)
 # "digest": each editor gets at most one e-mail per MARQUEE_MODERATION_DIGEST_MINUTES listing the
 # comments held since the last one; "each": an e-mail per held comment; "none": no e-mail.
 MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "digest")

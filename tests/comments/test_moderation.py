@@ -259,6 +259,15 @@ def test_after_15_seconds_posting_again_is_fine(review, known_reader):
     assert comment.status == Comment.Status.APPROVED
 
 
+def test_a_flood_window_of_zero_is_off_even_for_a_comment_stored_just_after(settings, review, known_reader):
+    settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
+    first = _post(account_comment(review, known_reader, body="one"))
+    # A concurrent request committed it just after this one read the clock.
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() + datetime.timedelta(seconds=1))
+    comment = _post(account_comment(review, known_reader, body="two"))
+    assert comment.status == Comment.Status.APPROVED
+
+
 def test_a_window_of_zero_seconds_never_refuses(settings, review, known_reader):
     settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
     bodies = [f"thought {n}" for n in range(3)]
