@@ -77,6 +77,7 @@ def load_long_thread(count):
                 body_html=rendered[which],
                 status=Comment.Status.APPROVED,
                 created_at=now - timedelta(minutes=count - index),
+                updated_at=now,
                 ip_address="192.0.2.30",
             )
         )

@@ -1,4 +1,5 @@
-"""The comments part of "Download my data" and "Delete my account" (see `accounts.privacy`).
+"""The comments part of "Download my data" and "Delete my account" (see `accounts.privacy`),
+and the housekeeping that forgets old comments' IP addresses and user agents.
 
 Registered in `CommentsConfig.ready()`. An erased person's comments stay in their threads as
 "Deleted user" with e-mail, website, IP and user agent cleared; if they ask for removal, each
@@ -6,7 +7,10 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 """
 
 from collections import Counter
+from datetime import timedelta
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.names import skeleton
@@ -122,3 +126,19 @@ def erase_comments(*, user=None, email=None, remove=False):
     for comment in Comment.objects.filter(pk__in=ids):
         comment.rerender_quoters()
     return erased + len(comments)
+
+
+def clear_old_addresses(*, now=None, days=None):
+    """Forget the IP address and user agent of comments older than the retention period.
+
+    They serve moderation (flood limits look back an hour, IP bans are made from recent
+    comments); after `MARQUEE_COMMENT_IP_RETENTION_DAYS` they are only a liability. Bans keep
+    their own copy of an address. Returns how many comments were cleared.
+    """
+    days = settings.MARQUEE_COMMENT_IP_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .update(ip_address=None, user_agent="")
+    )

@@ -212,3 +212,19 @@ def test_rendered_html_is_cached_under_that_version(settings):
     from django.core.cache import caches
 
     assert caches["html"].version == settings.CACHES["html"]["VERSION"] != caches["default"].version
+
+
+def test_the_admins_bulk_delete_reaches_the_page(page, readers):
+    """The admin's "delete selected" deletes through a queryset: the receivers still run."""
+    from django.urls import reverse
+
+    admin = Client()
+    admin.force_login(factories.EditorFactory(is_superuser=True))
+    cast = page.film.credits.get(role="cast").person
+    response = admin.post(
+        reverse("admin:reviews_person_changelist"),
+        {"action": "delete_selected", "_selected_action": [cast.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    for client in readers:
+        assert "Marlow Finch" not in read(client, page)
