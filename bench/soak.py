@@ -322,12 +322,16 @@ class Client:
         return response.status, response.headers.get("Location", ""), text
 
     def sign_in(self, identity, attempts=3):
-        for attempt in range(attempts):  # a sign-in cut by the kill is tried again
+        # Tried again when cut by the kill, or refused because allauth counts every sign-in in
+        # flight against "10 failed a minute per IP" until it succeeds, and all 20 come from
+        # 127.0.0.1 at once, each spending a second on the password hash.
+        for attempt in range(attempts):
             try:
                 return self._sign_in(identity)
-            except Cut:
+            except (Cut, RuntimeError):
                 if attempt == attempts - 1:
                     raise
+                time.sleep(random.uniform(2, 6))
 
     def _sign_in(self, identity):
         _, _, page = self.request("GET", "/accounts/login/")
