@@ -260,6 +260,8 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     ordering = ["created_at", "pk"]
     list_select_related = ["review__film", "author"]
     list_per_page = 50
+    # "N total" would count every comment on each page of the queue: a full scan of the table.
+    show_full_result_count = False
     actions = [
         "approve_selected",
         "reject_selected",
