@@ -29,6 +29,27 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def reported(self):
+        """Comments readers reported whose reports nobody has dealt with yet."""
+        open_reports = Report.objects.filter(dismissed_at__isnull=True).values("comment")
+        return self.filter(pk__in=open_reports).exclude(status=Comment.Status.REMOVED)
+
+    def recently_decided(self, since):
+        """Comments an editor decided on since then (and not back in the queue), with the time
+        of the latest decision as `last_decided_at`. Starts from the recent decisions (indexed
+        by time), not from every comment."""
+        decisions = ModerationAction.objects.filter(
+            actor__isnull=False,
+            created_at__gte=since,
+            action__in=["approve", "reject", "spam", "remove", "restore"],
+        )
+        latest = decisions.filter(comment=models.OuterRef("pk")).order_by("-created_at")
+        return (
+            self.filter(pk__in=decisions.values("comment"))
+            .exclude(status=Comment.Status.PENDING)
+            .annotate(last_decided_at=models.Subquery(latest.values("created_at")[:1]))
+        )
+
     def on_published_reviews(self):
         return self.filter(review__in=Review.objects.published())
 
