@@ -76,12 +76,15 @@ class Comment(models.Model):
     is_critic = models.BooleanField(default=False, help_text="Posted by the review's critic.")
     is_staff = models.BooleanField(default=False, help_text="Posted by an editor.")
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add, so imported comments keep their dates through bulk_create.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
 
     # For moderators only; never rendered in public templates.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The comment's ID in the WordPress export it was imported from (comments/wordpress.py).
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     # Comments this one quotes with [quote="Name" id=N]: re-rendered when those change visibility.
     quoted_comments = models.ManyToManyField(
