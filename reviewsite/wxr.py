@@ -14,6 +14,7 @@ read alike.
 """
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
@@ -76,6 +77,7 @@ class Post:
     comments: list[Comment] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=512)
 def _local_name(tag):
     """'{http://wordpress.org/export/1.2/}post_id' -> 'wp:post_id' whatever the WXR version."""
     if tag[:1] != "{":
