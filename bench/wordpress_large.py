@@ -199,9 +199,8 @@ def main():
         return
     database = os.environ.get("DATABASE_URL", "sqlite (scratch file)").split("@")[-1]
     print(f"database: {database}; {args.posts} posts; {os.cpu_count()} CPUs; load {os.getloadavg()[0]:.1f}")
-    print(
-        f"{'comments':>9} {'file MB':>8} {'import s':>9} {'per 1k s':>9} {'peak MB':>8} {'re-run s':>9} {'peak MB':>8}"
-    )
+    columns = ("comments", "file MB", "import s", "per 1k s", "peak MB", "re-run s", "peak MB")
+    print(" ".join(f"{name:>9}" for name in columns))
     with tempfile.TemporaryDirectory(prefix="marquee-wp-bench-") as workdir:
         for comments in args.comments:
             _, size_mb, (first, second) = measure(comments, args.posts, workdir)

@@ -74,7 +74,8 @@ class TagScanner:
 def _attributes(raw):
     if not raw:
         return []
-    return [
-        (name.lower(), html.unescape(next((v for v in values if v is not None), "")))
-        for name, *values in _ATTRIBUTE.findall(raw)
-    ]
+    pairs = []
+    for match in _ATTRIBUTE.finditer(raw):
+        value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+        pairs.append((match.group(1).lower(), html.unescape(value)))
+    return pairs

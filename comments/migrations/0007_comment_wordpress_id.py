@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0006_comment_card_html'),
+        ("comments", "0006_comment_card_html"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='wordpress_id',
+            model_name="comment",
+            name="wordpress_id",
             field=models.PositiveBigIntegerField(blank=True, editable=False, null=True, unique=True),
         ),
         migrations.AlterField(
-            model_name='comment',
-            name='created_at',
+            model_name="comment",
+            name="created_at",
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0003_critics_group'),
+        ("reviews", "0003_critics_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='review',
-            name='wordpress_id',
+            model_name="review",
+            name="wordpress_id",
             field=models.PositiveBigIntegerField(blank=True, editable=False, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name='review',
-            name='wordpress_path',
+            model_name="review",
+            name="wordpress_path",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=255),
         ),
     ]

@@ -267,11 +267,12 @@ def test_html_to_markup(html, markup):
     ["<a" * 30_000, "<b>" * 30_000, "<!--" * 15_000, "<![" * 20_000, "</" * 30_000, "<blockquote>" * 20_000],
 )
 def test_pathological_html_converts_in_linear_time(html):
-    # The standard library's HTMLParser takes seconds on some of these (and raises on "<![").
+    # Python 3.11's HTMLParser takes 6 s on the first (quadratic) and raises on "<![": ours takes
+    # a fraction of a second; the limit leaves room for a busy machine.
     started = time.monotonic()
     html_to_markup(html)
     convert(html)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5
 
 
 def test_the_imported_review_page_shows_the_thread(client, imported):

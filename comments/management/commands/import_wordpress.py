@@ -42,8 +42,10 @@ class Progress:
 
     def __call__(self, posts_done, comments_done, report):
         total = report.total_comments or 1
-        fraction = min(comments_done / total, 1.0) if report.total_comments else posts_done / max(
-            report.total_posts, 1
+        fraction = (
+            min(comments_done / total, 1.0)
+            if report.total_comments
+            else posts_done / max(report.total_posts, 1)
         )
         line = (
             f"{fraction:6.1%}  {posts_done:,}/{report.total_posts:,} posts  "
