@@ -3,6 +3,7 @@ threads, safely and repeatably; old links answer 301."""
 
 import datetime
 import io
+import re
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -275,6 +276,33 @@ def test_pathological_html_converts_in_linear_time(html):
     assert time.monotonic() - started < 5
 
 
+def test_importing_sends_no_mail_and_skips_the_pipeline(mailoutbox, db):
+    factories.WordListEntryFactory(phrase="watches", kind="disallowed")
+    run(WXR12)
+    assert mailoutbox == []  # no reply notifications for replies from 2010
+    # Moderated on WordPress already: an approved comment with a disallowed word stays approved.
+    assert Comment.objects.get(wordpress_id=1009).status == "approved"
+    assert Comment.objects.get(wordpress_id=1021).status == "spam"
+
+
+def test_a_second_review_of_the_same_film_by_the_same_critic_is_refused(db, tmp_path):
+    text = WXR12.read_text()
+    first_item = text[text.index("<item>") : text.index("</item>") + len("</item>")]
+    twin = (
+        first_item.replace("<wp:post_id>123</wp:post_id>", "<wp:post_id>900</wp:post_id>")
+        .replace("never-let-me-go", "never-let-me-go-again")
+        .replace("<wp:comment_id>10", "<wp:comment_id>90")
+    )
+    path = tmp_path / "twin.xml"
+    path.write_text(text.replace("</channel>", twin + "</channel>"))
+    out, err = run(path)
+    assert "Post 900 ('Never Let Me Go'): Morgan Hale already has a review of Never Let Me Go (2010)" in err
+    assert "posts refused: 1" in out
+    assert not Review.objects.filter(wordpress_id=900).exists()
+    assert not Comment.objects.filter(wordpress_id__gte=9000).exists()  # its thread went with it
+    assert Review.objects.filter(wordpress_id=125).exists()  # the rest imported
+
+
 def test_the_imported_review_page_shows_the_thread(client, imported):
     review = imported["review"]
     response = client.get(review.get_absolute_url())
@@ -286,6 +314,8 @@ def test_the_imported_review_page_shows_the_thread(client, imported):
     assert "wordpress_anchors.js" in content
     comment = Comment.objects.get(wordpress_id=1003)
     assert f'id="comment-{comment.pk}"' in content
+    numbers = re.findall(r'<span class="comment-number">(\d+)\.</span>', content)
+    assert numbers == [str(n) for n in range(1, 11)]
 
 
 # --- Safe and repeatable --------------------------------------------------------------------

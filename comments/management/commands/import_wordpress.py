@@ -97,6 +97,8 @@ class Command(BaseCommand):
             raise CommandError(f"{export}: no such file.") from None
         except IsADirectoryError:
             raise CommandError(f"{export}: is a directory, not an export file.") from None
+        except OSError as error:
+            raise CommandError(f"{export}: {error.strerror or error}.") from None
         except WXRError as error:
             raise CommandError(f"{export}, {error}. Nothing was imported.") from None
         finally:
