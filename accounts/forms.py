@@ -1,14 +1,9 @@
-import unicodedata
-
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import avatars
+from . import avatars, names
 from .models import User, display_name_taken
-
-# Control, format (zero-width, right-to-left override), private-use and unassigned characters.
-INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
 
 
 class ProfileForm(forms.ModelForm):
@@ -34,12 +29,9 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_display_name(self):
-        # NFKC folds look-alike forms (full-width letters, ligatures) into plain ones.
-        name = " ".join(unicodedata.normalize("NFKC", self.cleaned_data["display_name"]).split())
-        if any(unicodedata.category(character) in INVISIBLE for character in name):
-            raise ValidationError(
-                "Please use visible characters only (no control or direction characters).", code="invisible"
-            )
+        # Stored as cleaned (NFKC, no invisible or direction characters); judged by the one rule
+        # for names, which compares what names look like (accounts/names.py).
+        name = names.clean(self.cleaned_data["display_name"])
         if name and display_name_taken(name, exclude=self.instance):
             raise ValidationError("Someone already uses that name. Please choose another.", code="taken")
         return name
@@ -104,7 +96,7 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["email"].label = "E-mail"
         self.fields["email"].help_text = "We send a link to check it. Nobody else sees it."
         self.fields["username"].help_text = (
-            "Letters, digits and @ . + - _ only. Your profile lives at /members/<username>/; "
+            "Letters, digits and @ . + - _ only. Your profile lives at /members/your-username/; "
             "you can choose a display name for your comments later."
         )
 

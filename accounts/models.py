@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from . import names
+
 
 class User(AbstractUser):
     """Marquee's account. Custom from the first migration so it can grow without pain.
@@ -16,6 +18,10 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=80, blank=True, help_text="Shown on comments instead of the username."
     )
+    # What the names look like (accounts/names.py), kept on save so "is this name taken?" is one
+    # indexed query however many accounts there are.
+    username_skeleton = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
+    display_name_skeleton = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
     bio = models.CharField("short bio", max_length=300, blank=True)
     website = models.URLField(
         max_length=200,
@@ -52,6 +58,12 @@ class User(AbstractUser):
         return user
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"username", "display_name"} & set(update_fields):
+            self.username_skeleton = names.skeleton(self.username)
+            self.display_name_skeleton = names.skeleton(self.display_name)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "username_skeleton", "display_name_skeleton"}
         super().save(*args, **kwargs)
         before, self._saved_names = getattr(self, "_saved_names", None), self._names()
         if before is not None and self._saved_names is not None and before != self._saved_names:
@@ -104,11 +116,18 @@ def register_reserved_name(check):
 
 
 def display_name_taken(name, *, exclude=None):
-    """Is `name` another account's display name or username (case-insensitively), or reserved?
+    """Does `name` look like another account's display name or username, or a reserved name?
 
-    No account may take another's name; guests cannot comment under one either.
+    The one rule for names, for guests' comment names (exclude=None) and accounts' display names
+    (exclude=the account) alike: names are compared by skeleton (accounts/names.py), so case,
+    look-alike letters, accents, spacing and invisible characters do not make a different name.
     """
-    others = User.objects.all() if exclude is None else User.objects.exclude(pk=exclude.pk)
-    if others.filter(Q(display_name__iexact=name) | Q(username__iexact=name)).exists():
+    key = names.skeleton(name)
+    if not key:
+        return False
+    others = User.objects.all()
+    if exclude is not None and exclude.pk is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.filter(Q(display_name_skeleton=key) | Q(username_skeleton=key)).exists():
         return True
     return any(check(name, exclude) for check in _reserved_name_checks)

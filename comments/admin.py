@@ -13,8 +13,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -29,7 +29,9 @@ from .models import (
     ModerationAction,
     Rejection,
     Report,
+    VerifiedGuestEmail,
     WordListEntry,
+    local_time,
 )
 
 QUOTE_ID_RE = re.compile(r"\[quote[^\]]*?\bid=(\d{1,12})")
@@ -135,19 +137,49 @@ class BanForm(forms.Form):
     )
 
 
-class ModerationActionInline(admin.TabularInline):
-    model = ModerationAction
-    fk_name = "comment"
-    fields = ["created_at", "action", "actor_display", "reason", "note", "from_status", "to_status"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-created_at", "-pk"]
-    verbose_name_plural = "moderation history"
+def plural(count, singular, plural_form=None):
+    """ "1 comment", "2 comments": the admin's messages count things properly."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def status_label(code):
+    return Comment.Status(code).label if code in Comment.Status.values else (code or "-")
+
+
+class AuditDisplayMixin:
+    """How the audit trail reads wherever it is shown: words, not codes; one time zone."""
+
+    @admin.display(description="when", ordering="created_at")
+    def when(self, obj):
+        return local_time(obj.created_at)
 
     @admin.display(description="by")
     def actor_display(self, obj):
         return obj.actor_name
+
+    @admin.display(description="reason")
+    def reason_words(self, obj):
+        return obj.reason_display or "-"
+
+    @admin.display(description="status")
+    def status_change(self, obj):
+        if not obj.to_status:
+            return "-"
+        if not obj.from_status or obj.from_status == obj.to_status:
+            return status_label(obj.to_status)
+        return f"{status_label(obj.from_status)} → {status_label(obj.to_status)}"
+
+
+class ModerationActionInline(AuditDisplayMixin, admin.TabularInline):
+    model = ModerationAction
+    fk_name = "comment"
+    fields = ["when", "action", "actor_display", "reason_words", "note", "status_change"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+    verbose_name = "moderation history entry"
+    verbose_name_plural = "moderation history"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -159,6 +191,8 @@ class ModerationActionInline(admin.TabularInline):
 class ReportInline(admin.TabularInline):
     model = Report
     fields = ["created_at", "reporter", "reason", "note", "dismissed_at", "dismissed_by"]
+    verbose_name = "reader's report"
+    verbose_name_plural = "readers' reports"
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -176,6 +210,7 @@ class CommentRevisionInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name = "earlier version"
     verbose_name_plural = "earlier versions (edited by the author)"
 
     def has_add_permission(self, request, obj=None):
@@ -223,7 +258,7 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
         "author__email",
     ]
     ordering = ["created_at", "pk"]
-    list_select_related = ["review", "author"]
+    list_select_related = ["review__film", "author"]
     list_per_page = 50
     actions = [
         "approve_selected",
@@ -254,10 +289,12 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
         account_approved, guest_approved = _history_count(Comment.Status.APPROVED)
         account_rejected, guest_rejected = _history_count(Comment.Status.REJECTED)
         open_reports = _count(Report.objects.filter(comment=OuterRef("pk"), dismissed_at__isnull=True))
+        confirmed = VerifiedGuestEmail.objects.filter(email=Lower(OuterRef("guest_email")))
         return (
             super()
             .get_queryset(request)
             .annotate(
+                guest_email_confirmed=Exists(confirmed),
                 open_report_count=open_reports,
                 approved_history=account_approved,
                 guest_approved_history=guest_approved,
@@ -272,23 +309,28 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     def excerpt(self, obj):
         text = Truncator(" ".join(obj.body.split())).chars(140)
         if obj.held_for:
-            label = HeldFor(obj.held_for).label if obj.held_for in HeldFor.values else obj.held_for
-            return format_html('{}<br><small class="held-for">Held for: {}</small>', text, label)
+            return format_html('{}<br><small class="held-for">Held for: {}</small>', text, obj.held_for_label)
         return text
 
-    @admin.display(description="review", ordering="review__headline")
+    @admin.display(description="film", ordering="review__film__title")
     def review_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', obj.review.get_absolute_url(), Truncator(obj.review).chars(40)
-        )
+        return format_html('<a href="{}">{}</a>', obj.review.get_absolute_url(), obj.review.film.title)
 
     @admin.display(description="author")
     def author_display(self, obj):
         if obj.author_id:
             return format_html(
-                "{} <small>(account {})</small>", obj.author.public_name, obj.author.get_username()
+                "<bdi>{}</bdi> <small>(account <bdi>{}</bdi>)</small>",
+                obj.author.public_name,
+                obj.author.get_username(),
             )
-        return format_html("{} <small>(guest, {})</small>", obj.guest_name, obj.guest_email)
+        confirmed = getattr(obj, "guest_email_confirmed", None)
+        if confirmed is None:
+            confirmed = VerifiedGuestEmail.is_verified(obj.guest_email)
+        state = "e-mail confirmed" if confirmed else "e-mail not confirmed"
+        return format_html(
+            "<bdi>{}</bdi> <small>(guest, <bdi>{}</bdi>, {})</small>", obj.guest_name, obj.guest_email, state
+        )
 
     @admin.display(description="reports", ordering="open_report_count")
     def open_reports(self, obj):
@@ -304,7 +346,7 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
 
     @admin.display(description="held for")
     def held_for_display(self, obj):
-        return HeldFor(obj.held_for).label if obj.held_for in HeldFor.values else (obj.held_for or "-")
+        return obj.held_for_label or "-"
 
     # --- Change page: the comment in context ---------------------------------------------
 
@@ -336,7 +378,7 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
             moderation.approve(comment, by=request.user)
             self.log_change(request, comment, "Approved.")
             count += 1
-        self.message_user(request, f"Approved {count} comment(s).", messages.SUCCESS)
+        self.message_user(request, f"Approved {plural(count, 'comment')}.", messages.SUCCESS)
 
     @admin.action(description="Reject selected comments (pick a reason)…", permissions=["change"])
     def reject_selected(self, request, queryset):
@@ -355,7 +397,7 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
                 )
                 count += 1
             label = Rejection(form.cleaned_data["reason"]).label
-            self.message_user(request, f"Rejected {count} comment(s): {label}.", messages.SUCCESS)
+            self.message_user(request, f"Rejected {plural(count, 'comment')}: {label}.", messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, "reject_selected", "admin/comments/reject.html")
 
@@ -366,19 +408,33 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
             moderation.mark_spam(comment, by=request.user)
             self.log_change(request, comment, "Marked as spam.")
             count += 1
-        self.message_user(request, f"Marked {count} comment(s) as spam.", messages.SUCCESS)
+        self.message_user(request, f"Marked {plural(count, 'comment')} as spam.", messages.SUCCESS)
 
     @admin.action(
-        description="Restore selected comments (undo a rejection, spam or removal)", permissions=["change"]
+        description="Restore selected comments (take back their last decision)", permissions=["change"]
     )
     def restore_selected(self, request, queryset):
-        count = 0
+        restored, unchanged = [], 0
         for comment in queryset.select_related("review"):
-            if comment.status != Comment.Status.APPROVED:
+            try:
                 moderation.restore(comment, by=request.user)
-                self.log_change(request, comment, "Restored.")
-                count += 1
-        self.message_user(request, f"Restored {count} comment(s).", messages.SUCCESS)
+            except moderation.CannotUndo:
+                unchanged += 1
+                continue
+            self.log_change(request, comment, f"Restored: {comment.get_status_display()}.")
+            restored.append(comment)
+        if restored:
+            to_queue = sum(c.status == Comment.Status.PENDING for c in restored)
+            detail = f" ({plural(to_queue, 'comment')} back in the queue)" if to_queue else ""
+            self.message_user(
+                request, f"Restored {plural(len(restored), 'comment')}{detail}.", messages.SUCCESS
+            )
+        if unchanged:
+            self.message_user(
+                request,
+                f"{plural(unchanged, 'comment')} had no decision to take back.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Ban the authors and reject their pending comments…", permissions=["ban"])
     def ban_authors(self, request, queryset):
@@ -400,14 +456,14 @@ class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
                     include_ip=form.cleaned_data["include_ip"],
                 )
                 self.log_change(request, comment, f"Author banned ({label}).")
-            self.message_user(request, f"Banned {len(banned)} author(s): {label}.", messages.SUCCESS)
+            self.message_user(request, f"Banned {plural(len(banned), 'author')}: {label}.", messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, "ban_authors", "admin/comments/ban.html")
 
     @admin.action(description="Dismiss readers' reports on selected comments", permissions=["change"])
     def dismiss_reports(self, request, queryset):
         total = sum(moderation.dismiss_reports(comment, by=request.user) for comment in queryset)
-        self.message_user(request, f"Dismissed {total} report(s).", messages.SUCCESS)
+        self.message_user(request, f"Dismissed {plural(total, 'report')}.", messages.SUCCESS)
 
     def has_ban_permission(self, request):
         opts = Ban._meta
@@ -521,25 +577,34 @@ class WordListEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(AuditDisplayMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone."""
 
-    list_display = ["created_at", "action", "actor_display", "comment_link", "reason", "short_note"]
+    list_display = ["when", "action", "actor_display", "comment_link", "reason_words", "short_note"]
     list_filter = ["action", "created_at", ("actor", admin.EmptyFieldListFilter)]
     search_fields = ["note", "comment__body", "actor__username"]
-    list_select_related = ["actor", "comment"]
+    list_select_related = ["actor", "comment__author", "comment__review__film", "ban"]
     date_hierarchy = "created_at"
+    fields = [
+        "when",
+        "action",
+        "actor_display",
+        "comment_link",
+        "ban",
+        "reason_words",
+        "note",
+        "status_change",
+    ]
+    readonly_fields = fields
 
-    @admin.display(description="by")
-    def actor_display(self, obj):
-        return obj.actor_name
-
-    @admin.display(description="comment")
+    @admin.display(description="about")
     def comment_link(self, obj):
-        if not obj.comment_id:
-            return "-"
-        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
-        return format_html('<a href="{}">#{}</a>', url, obj.comment_id)
+        if obj.comment_id:
+            url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+            return format_html('<a href="{}">{}</a>', url, obj.comment)
+        if obj.ban_id:
+            return str(obj.ban)
+        return "-"
 
     @admin.display(description="note")
     def short_note(self, obj):
@@ -560,20 +625,20 @@ class ReportAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = ["created_at", "comment_link", "reporter", "reason", "note", "dismissed_at"]
     list_filter = [("dismissed_at", admin.EmptyFieldListFilter), "reason", "created_at"]
     search_fields = ["note", "comment__body", "reporter__username"]
-    list_select_related = ["comment", "reporter"]
+    list_select_related = ["comment__author", "comment__review__film", "reporter"]
     readonly_fields = ["comment", "reporter", "reason", "note", "created_at", "dismissed_at", "dismissed_by"]
     actions = ["dismiss_selected"]
 
     @admin.display(description="comment")
     def comment_link(self, obj):
         url = reverse("admin:comments_comment_change", args=[obj.comment_id])
-        return format_html('<a href="{}">#{}</a>', url, obj.comment_id)
+        return format_html('<a href="{}">{}</a>', url, obj.comment)
 
     @admin.action(description="Dismiss selected reports", permissions=["change"])
     def dismiss_selected(self, request, queryset):
         comments = Comment.objects.filter(pk__in=queryset.filter(dismissed_at__isnull=True).values("comment"))
         total = sum(moderation.dismiss_reports(comment, by=request.user) for comment in comments)
-        self.message_user(request, f"Dismissed {total} report(s).", messages.SUCCESS)
+        self.message_user(request, f"Dismissed {plural(total, 'report')}.", messages.SUCCESS)
 
 
 def moderation_counts():

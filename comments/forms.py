@@ -1,9 +1,11 @@
 """The comment form, with django-contrib-comments' anti-tamper fields.
 
 A signed token carries the review id and the time the form was rendered. A form whose token is
-missing, forged, for another review, older than two hours, from the future, or posted less than
-three seconds after rendering is not refused: it is stored as spam and its poster sees the
-usual "awaiting moderation" (`tamper_reason`). A filled honeypot likewise.
+missing, forged, for another review or from the future is not refused: it is stored as spam and
+its poster sees the usual "awaiting moderation" (`tamper_reason`); a filled honeypot likewise.
+Those are bots. A form posted less than three seconds after rendering, or left open for more
+than two hours, is most likely a person (a fast typist, a short "Agreed!", autofill, a long
+think): it is held for an editor with that reason, and the poster is told why.
 """
 
 import ipaddress
@@ -11,12 +13,11 @@ import time
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
-from reviews.models import Critic
+from accounts import names
+from accounts.models import display_name_taken
 
 from .models import Comment, HeldFor
 
@@ -79,6 +80,10 @@ def token_problem(token, review_id, now=None):
     return None
 
 
+# Token problems a person causes: held for an editor, not binned as spam.
+HELD_TOKEN_PROBLEMS = {"too_fast": HeldFor.TOO_FAST, "expired": HeldFor.EXPIRED_FORM}
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
@@ -134,13 +139,12 @@ class CommentForm(forms.Form):
         return parent
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        # Stored as cleaned (NFKC, no invisible or direction characters); judged by the one rule
+        # for names, which compares what names look like (accounts/names.py).
+        name = names.clean(self.cleaned_data["name"])
         if not name:
             raise ValidationError("Please give a name.", code="required")
-        taken = (
-            get_user_model().objects.filter(Q(username__iexact=name) | Q(display_name__iexact=name)).exists()
-        )
-        if taken or Critic.objects.filter(name__iexact=name).exists():
+        if display_name_taken(name):
             raise ValidationError(
                 "That name is reserved for one of our members or critics. Please choose another, "
                 "or sign in to post as yourself.",
@@ -158,8 +162,10 @@ class CommentForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("honeypot"):
             self.tamper_reason = HeldFor.HONEYPOT
-        elif token_problem(cleaned.get("security"), self.review.pk):
-            self.tamper_reason = HeldFor.TAMPER
+        else:
+            problem = token_problem(cleaned.get("security"), self.review.pk)
+            if problem:
+                self.tamper_reason = HELD_TOKEN_PROBLEMS.get(problem, HeldFor.TAMPER)
         return cleaned
 
     def build_comment(self, request):

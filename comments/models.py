@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from reviews.models import Review
 
@@ -106,7 +107,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"Comment {self.pk} by {self.author_name} on {self.review_id}"
+        # The admin's titles and the audit trail: readable, no ids.
+        return f"Comment by {self.author_name or 'a guest'} on {self.review.film.title}"
 
     def save(self, *args, **kwargs):
         """Render the markup when the body changed, and the card when a field it shows did; give
@@ -197,6 +199,11 @@ class Comment(models.Model):
         return self.status == self.Status.APPROVED
 
     @property
+    def held_for_label(self):
+        """Why the pipeline held it, in words ("" when it was not held)."""
+        return reason_label(self.held_for) if self.held_for else ""
+
+    @property
     def tombstone_text(self):
         """What stands in for a comment that is gone but has replies still shown."""
         if self.held_for == HeldFor.AUTHOR_DELETED:
@@ -222,7 +229,9 @@ class Rejection(models.TextChoices):
 class HeldFor(models.TextChoices):
     """Machine-readable reasons stored in `Comment.held_for` (shown to editors)."""
 
-    TAMPER = "tamper", "Form tampered or expired"
+    TAMPER = "tamper", "Form tampered with"
+    TOO_FAST = "too_fast", "Sent within seconds of the page loading"
+    EXPIRED_FORM = "expired_form", "Form left open for hours"
     HONEYPOT = "honeypot", "Honeypot filled"
     DISALLOWED_WORD = "disallowed_word", "Disallowed word"
     WATCH_WORD = "watch_word", "Watch word"
@@ -232,6 +241,21 @@ class HeldFor(models.TextChoices):
     REPORTED = "reported", "Reported by readers"
     AUTHOR_DELETED = "author_deleted", "Deleted by its author"
     BANNED = "banned", "Author banned"
+
+
+def reason_label(code):
+    """Any stored reason code (rejection, held-for, report) in words; unknown codes as they are."""
+    for choices in (Rejection, HeldFor, Report.Reason):
+        if code in choices.values:
+            return choices(code).label
+    return code
+
+
+def local_time(value):
+    """A time in the site's time zone, as the admin shows times, with the zone named
+    ("Dec. 1, 2026, 11:47 a.m. EST"): one zone everywhere editors look."""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 class BanQuerySet(models.QuerySet):
@@ -310,7 +334,7 @@ class Ban(models.Model):
 
     def __str__(self):
         target = self.user or self.email or self.ip_network
-        return f"Ban on {target}" + (f" until {self.expires_at:%Y-%m-%d %H:%M}" if self.expires_at else "")
+        return f"Ban on {target}" + (f" until {local_time(self.expires_at)}" if self.expires_at else "")
 
     def clean(self):
         if not (self.user_id or self.email or self.ip_network):
@@ -358,7 +382,7 @@ class WordListEntry(models.Model):
     class Meta:
         ordering = ["kind", "phrase"]
         verbose_name = "word list entry"
-        verbose_name_plural = "word list"
+        verbose_name_plural = "word list entries"
         constraints = [models.UniqueConstraint(Lower("phrase"), name="unique_word_list_phrase")]
 
     def __str__(self):
@@ -382,6 +406,7 @@ class ModerationAction(models.Model):
         DISMISS_REPORTS = "dismiss_reports", "Reports dismissed"
         AUTHOR_EDIT = "author_edit", "Edited by its author"
         AUTHOR_DELETE = "author_delete", "Deleted by its author"
+        LIFT_BAN = "lift_ban", "Ban lifted"
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_actions"
@@ -407,7 +432,7 @@ class ModerationAction(models.Model):
         verbose_name = "moderation action"
 
     def __str__(self):
-        return f"{self.get_action_display()} by {self.actor_name} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {self.actor_name} at {local_time(self.created_at)}"
 
     @property
     def actor_name(self):
@@ -415,7 +440,8 @@ class ModerationAction(models.Model):
 
     @property
     def reason_display(self):
-        return Rejection(self.reason).label if self.reason in Rejection.values else self.reason
+        """The reason in words: a rejection's reason, or why the pipeline held the comment."""
+        return reason_label(self.reason)
 
 
 class Report(models.Model):
@@ -445,7 +471,7 @@ class Report(models.Model):
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")]
 
     def __str__(self):
-        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+        return f"Report: {self.get_reason_display()}, {local_time(self.created_at)}"
 
 
 class CommentRevision(models.Model):
@@ -460,7 +486,7 @@ class CommentRevision(models.Model):
         ordering = ["-replaced_at", "-pk"]
 
     def __str__(self):
-        return f"Revision of comment {self.comment_id} replaced {self.replaced_at:%Y-%m-%d %H:%M}"
+        return f"Earlier version, replaced {local_time(self.replaced_at)}"
 
 
 class CommentFingerprint(models.Model):
@@ -512,3 +538,20 @@ class SentNotification(models.Model):
 
     def __str__(self):
         return f"{self.kind} for comment {self.comment_id}"
+
+
+class EditorDigest(models.Model):
+    """One round of the editors' digest: each editor gets one e-mail listing the comments held
+    since the round before. Rounds are at least the digest interval apart (`due_at` is unique and
+    whole minutes), which is what keeps it to one e-mail per editor per interval."""
+
+    due_at = models.DateTimeField(unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    comment_count = models.PositiveIntegerField(default=0)
+    editor_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-due_at"]
+
+    def __str__(self):
+        return f"Editors' digest due {local_time(self.due_at)}"

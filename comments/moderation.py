@@ -10,6 +10,8 @@ The pipeline, in order (the first step that decides, decides):
 1. review closed                          -> Refused 403, nothing stored
 2. author banned or suspended             -> Refused 403 saying until when, attempt logged
 3. tampered form or honeypot              -> stored as spam (the poster sees "awaiting moderation")
+   (a form sent within 3 s, or left open for hours, is a person's: it goes on through the
+   pipeline and is held rather than approved, with that reason)
 4. flood (15 s; 10/h per guest IP; 30/h per account; editors exempt) -> Refused 429
 5. duplicate within 24 hours              -> Refused 409 with the first one
 6. staff or the review's critic           -> approved
@@ -32,6 +34,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from reviews.models import Review
+from reviewsite.siteurl import site_url
 
 from . import tasks
 from .models import (
@@ -72,9 +75,23 @@ def screen(comment, *, tampered=False, request=None, editing=False):
     """Decide a comment's status and `held_for`, or raise `Refused`.
 
     `tampered` is True (or a `HeldFor` value such as "honeypot") when the anti-tamper form
-    failed. `editing` is set when the author edits a stored comment: flood and duplicate
-    checks are for new comments only.
+    failed. A value in `HOLD_INSTEAD_OF_SPAM` (too fast, expired form) is not spam: the
+    comment is screened as usual and held where it would have been approved. `editing` is
+    set when the author edits a stored comment: flood and duplicate checks are for new
+    comments only.
     """
+    if tampered in HOLD_INSTEAD_OF_SPAM:
+        _screen(comment, tampered=False, editing=editing)
+        if comment.status == Status.APPROVED and not (comment.is_staff or comment.is_critic):
+            _decide(comment, Status.PENDING, tampered)
+        return
+    _screen(comment, tampered=tampered, editing=editing)
+
+
+HOLD_INSTEAD_OF_SPAM = frozenset({HeldFor.TOO_FAST, HeldFor.EXPIRED_FORM})
+
+
+def _screen(comment, *, tampered, editing):
     comment._fingerprint_key = None
     review = comment.review
     if not review.comments_are_open():
@@ -113,6 +130,27 @@ def _decide(comment, status, held_for):
     comment.status, comment.held_for = status, held_for
 
 
+# What the poster is told when their comment is held (spam is not explained: bots read it too).
+HELD_EXPLANATIONS = {
+    HeldFor.TOO_FAST: "It was sent within a few seconds of the page loading, which is what spam robots do, "
+    "so an editor will take a quick look.",
+    HeldFor.EXPIRED_FORM: "The page had been open for hours, so an editor will take a quick look.",
+    HeldFor.WATCH_WORD: "It uses a word our editors like to read in context first.",
+    HeldFor.LINKS: "It has several links, so an editor will check them first.",
+    HeldFor.NEW_COMMENTER: "An editor reads a new commenter's first comments before they go up.",
+    HeldFor.UNVERIFIED_EMAIL: "Please confirm your e-mail address with the link we sent you; "
+    "an editor will also take a look.",
+    HeldFor.REPORTED: "Readers reported it, so an editor will look at it again.",
+}
+
+
+def held_explanation(comment):
+    """Why a held comment is waiting, in the poster's words (empty for spam and the undisclosed)."""
+    if comment.status != Status.PENDING:
+        return ""
+    return HELD_EXPLANATIONS.get(comment.held_for, "")
+
+
 def _author_q(comment, prefix=""):
     """Comments by the same author: the account, or for a guest the e-mail address."""
     if comment.author_id:
@@ -145,7 +183,8 @@ def ban_message(ban):
         when = "You are banned from commenting."
     else:
         local = timezone.localtime(ban.expires_at)
-        when = f"You can't comment until {date_format(local, 'DATETIME_FORMAT')}."
+        # "… 3 p.m." must not become "3 p.m..".
+        when = f"You can't comment until {date_format(local, 'DATETIME_FORMAT').rstrip('.')}."
     return f"{when} Reason: {ban.reason}"
 
 
@@ -236,6 +275,47 @@ def verify_guest_email(email):
     VerifiedGuestEmail.objects.get_or_create(email=email.strip().lower())
 
 
+def confirm_guest_email(email):
+    """A guest followed the confirmation link: re-screen their comments held for the address.
+
+    Those held only for it are published (and the guest told, as for any held comment an
+    editor approves); the rest stay in the queue with the reason the pipeline now gives.
+    Returns the published comments, oldest first.
+    """
+    verify_guest_email(email)
+    held = (
+        Comment.objects.in_moderation()
+        .filter(author__isnull=True, guest_email__iexact=email.strip(), held_for=HeldFor.UNVERIFIED_EMAIL)
+        .select_related("review__film")
+        .order_by("created_at", "pk")
+    )
+    published = []
+    for comment in held:
+        with transaction.atomic():
+            _locked(comment)
+            if comment.status != Status.PENDING or comment.held_for != HeldFor.UNVERIFIED_EMAIL:
+                continue  # an editor got there first
+            try:
+                screen(comment, editing=True)
+            except Refused:
+                verdict = None  # closed or banned since: it waits for an editor as it was
+            else:
+                verdict = (comment.status, comment.held_for)
+            comment.status, comment.held_for = Status.PENDING, HeldFor.UNVERIFIED_EMAIL
+            if verdict is None:
+                continue
+            note = "The guest confirmed their e-mail address."
+            if verdict[0] == Status.APPROVED:
+                approve(comment, by=None, note=note)
+                published.append(comment)
+            else:
+                _set_status(comment, Status.PENDING, held_for=verdict[1])
+                _record(
+                    comment, Action.HELD, by=None, from_status=Status.PENDING, reason=verdict[1], note=note
+                )
+    return published
+
+
 def _is_known_commenter(comment):
     needed = settings.MARQUEE_MODERATION_KNOWN_AFTER_APPROVED
     if needed <= 0:
@@ -304,7 +384,9 @@ def recount_threads(review_ids):
 
 
 def _after_commit(task, *args):
-    transaction.on_commit(lambda: task.enqueue(*args))
+    # The address is read now, while the request that caused the e-mail is current.
+    base = site_url()
+    transaction.on_commit(lambda: task.enqueue(*args, site_url=base))
 
 
 def _notify_posted(comment):
@@ -379,8 +461,10 @@ def approve(comment, *, by=None, note=""):
     return comment
 
 
-def reject(comment, *, by=None, reason=Rejection.OTHER, note="", strikes=True):
-    """Reject (kept in the database, restorable). Counts towards the author's strikes."""
+def reject(comment, *, by=None, reason=Rejection.OTHER, note="", strikes=True, ban=None):
+    """Reject (kept in the database, restorable). Counts towards the author's strikes.
+
+    `ban` is the ban this rejection is part of (`ban_author`), so undoing the ban takes it back."""
     if reason not in Rejection.values:
         raise ValueError(f"Unknown rejection reason {reason!r}")
     with transaction.atomic():
@@ -388,7 +472,7 @@ def reject(comment, *, by=None, reason=Rejection.OTHER, note="", strikes=True):
         previous = comment.status
         _set_status(comment, Status.REJECTED)
         _dismiss_open_reports(comment, by=by)
-        _record(comment, Action.REJECT, by=by, from_status=previous, reason=reason, note=note)
+        _record(comment, Action.REJECT, by=by, from_status=previous, reason=reason, note=note, ban=ban)
         _notify_rejected(comment, previous_status=previous, reason=reason)
         if strikes and previous != Status.REJECTED:
             apply_strikes(comment)
@@ -405,14 +489,104 @@ def mark_spam(comment, *, by=None, note=""):
     return comment
 
 
+# The decisions `restore` and the desk's undo can take back: each moved the comment from its
+# `from_status` to its `to_status`. A pipeline decision (no `from_status`) goes back to the queue.
+UNDOABLE = frozenset({Action.APPROVE, Action.REJECT, Action.SPAM, Action.REMOVE, Action.AUTHOR_DELETE})
+
+
+class CannotUndo(Exception):
+    """The decision is not the comment's latest, or the comment moved on since (a clear message)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def last_decision(comment):
+    """The decision that put the comment where it is now, read from the audit trail, or None.
+
+    The trail is a stack: each restore took back the newest decision not already taken back.
+    The pipeline's own spam verdict counts (restoring it returns the comment to the queue).
+    """
+    undone = 0
+    for action in comment.moderation_actions.exclude(to_status="").order_by("-created_at", "-pk"):
+        if action.action == Action.RESTORE:
+            undone += 1
+            continue
+        is_pipeline_spam = action.action == Action.SPAM and not action.from_status
+        if action.action not in UNDOABLE and not is_pipeline_spam:
+            continue
+        if undone:
+            undone -= 1
+            continue
+        return action if action.to_status == comment.status else None
+    return None
+
+
+def _held_for_before(comment):
+    """Why the comment was in the queue before it was decided: the trail's newest hold."""
+    holds = comment.moderation_actions.filter(
+        to_status=Status.PENDING,
+        action__in=[Action.HELD, Action.REPORTED, Action.AUTHOR_EDIT, Action.RESTORE],
+    ).order_by("-created_at", "-pk")
+    for action in holds:
+        if action.action == Action.REPORTED:
+            return HeldFor.REPORTED
+        if action.reason in HeldFor.values:
+            return action.reason
+    held_for = comment.held_for
+    return held_for if held_for and held_for != HeldFor.AUTHOR_DELETED else HeldFor.NEW_COMMENTER
+
+
 def restore(comment, *, by=None, note=""):
-    """Undo a rejection, spam mark or removal: the comment is approved and shown again."""
+    """Take back the comment's latest decision: it returns to the state it was in before.
+
+    A rejected comment that had been held goes back to the queue (its author, told it was not
+    published, hears again only when an editor decides); one that had been published is shown
+    again. Raises `CannotUndo` when the trail has no decision to take back.
+    """
     with transaction.atomic():
         _locked(comment)
-        previous = comment.status
-        held_for = "" if comment.held_for == HeldFor.AUTHOR_DELETED else None
-        _set_status(comment, Status.APPROVED, held_for=held_for)
-        _record(comment, Action.RESTORE, by=by, from_status=previous, note=note)
+        decision = last_decision(comment)
+        if decision is None:
+            raise CannotUndo("This comment has no decision to undo.")
+        return _revert(comment, decision, by=by, note=note)
+
+
+def undo(decision, *, by=None):
+    """Take back one recorded decision (the desk's Undo). It must still be its comment's latest;
+    a ban's decision lifts the ban and takes back the rejections it made."""
+    if decision.ban_id and decision.action in (Action.BAN, Action.REJECT):
+        return lift_ban(decision.ban, by=by)
+    comment = decision.comment
+    if comment is None:
+        raise CannotUndo("This decision is not about a comment.")
+    with transaction.atomic():
+        _locked(comment)
+        latest = last_decision(comment)
+        if latest is None or latest.pk != decision.pk:
+            raise CannotUndo("This comment has changed since that decision; open it to decide again.")
+        return _revert(comment, decision, by=by, note="Undone from the desk.")
+
+
+def _revert(comment, decision, *, by, note):
+    previous = comment.status
+    target = decision.from_status or Status.PENDING
+    held_for = None
+    if target == Status.PENDING:
+        held_for = _held_for_before(comment)
+    elif comment.held_for == HeldFor.AUTHOR_DELETED:
+        held_for = ""
+    _set_status(comment, target, held_for=held_for)
+    _record(
+        comment,
+        Action.RESTORE,
+        by=by,
+        from_status=previous,
+        reason=comment.held_for if target == Status.PENDING else "",
+        note=note or f"Took back: {decision.get_action_display()}.",
+    )
+    if target == Status.APPROVED:
         _notify_approved(comment, previous_status=previous)
     return comment
 
@@ -447,9 +621,40 @@ def ban_author(comment, *, by=None, duration=None, reason, reject_pending=True, 
         if reject_pending:
             pending = Comment.objects.in_moderation().filter(_author_q(comment)).select_related("review")
             for queued in pending:
-                reject(queued, by=by, reason=Rejection.OTHER, note=f"Author banned: {reason}", strikes=False)
+                reject(
+                    queued,
+                    by=by,
+                    reason=Rejection.OTHER,
+                    note=f"Author banned: {reason}",
+                    strikes=False,
+                    ban=ban,
+                )
                 if queued.pk == comment.pk:
                     comment.status = queued.status
+    return ban
+
+
+def lift_ban(ban, *, by=None):
+    """Undo a ban: it ends now (the row stays, for the record) and the comments it rejected
+    return to where they were, unless something else happened to them since."""
+    now = timezone.now()
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().get(pk=ban.pk)
+        if not ban.is_active:
+            raise CannotUndo("This ban has already ended.")
+        ban.expires_at = now
+        ban.save(update_fields=["expires_at"])
+        ModerationAction.objects.create(
+            ban=ban, actor=by, action=Action.LIFT_BAN, note=f"Lifted: {ban.reason}"
+        )
+        rejections = ModerationAction.objects.filter(ban=ban, action=Action.REJECT).select_related(
+            "comment__review"
+        )
+        for rejection in rejections:
+            comment = _locked(rejection.comment)
+            latest = last_decision(comment)
+            if latest is not None and latest.pk == rejection.pk:
+                _revert(comment, rejection, by=by, note="The author's ban was lifted.")
     return ban
 
 
@@ -567,6 +772,31 @@ def can_edit(comment, now=None):
     now = now or timezone.now()
     window = timedelta(minutes=settings.MARQUEE_MODERATION_EDIT_MINUTES)
     return comment.status in (Status.APPROVED, Status.PENDING) and now - comment.created_at <= window
+
+
+def edit_refusal(comment, now=None):
+    """Why the author may not edit this comment, in words they understand ("" when they may)."""
+    if can_edit(comment, now):
+        return ""
+    minutes = settings.MARQUEE_MODERATION_EDIT_MINUTES
+    if comment.status == Status.REMOVED:
+        if comment.held_for == HeldFor.AUTHOR_DELETED:
+            return "You deleted this comment, so there is nothing left to edit."
+        return "An editor removed this comment, so it can no longer be edited."
+    if comment.status == Status.REJECTED:
+        return (
+            "An editor decided not to publish this comment (we sent you an e-mail saying why), "
+            "so it can no longer be edited. You can still delete it."
+        )
+    if comment.status == Status.SPAM:
+        return (
+            "Our filters set this comment aside for an editor, so it can't be edited now. "
+            "If it was held by mistake, an editor will publish it. You can still delete it."
+        )
+    return (
+        f"Comments can be edited only in the first {minutes} minutes after posting, and this one "
+        "is older. You can still delete it, and post a new comment."
+    )
 
 
 def author_edit(comment, *, body, by=None, request=None):

@@ -12,6 +12,7 @@ Rules every message here keeps:
 """
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,8 +21,11 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import Comment, HeldFor, Rejection, SentNotification, VerifiedGuestEmail
+from reviewsite.siteurl import site_url
+
+from .models import Comment, EditorDigest, HeldFor, Rejection, SentNotification, VerifiedGuestEmail
 
 EDITORS_GROUP = "Editors"
 
@@ -37,7 +41,7 @@ def header_text(value, limit=120):
 
 
 def absolute(path):
-    return settings.MARQUEE_SITE_URL + path
+    return site_url() + path
 
 
 def _email_digest(email):
@@ -135,7 +139,7 @@ def _claim(comment, kind):
 
 
 def _send(to, subject, template, context, *, headers=None):
-    context = {"site_name": settings.MARQUEE_SITE_NAME, "site_url": settings.MARQUEE_SITE_URL, **context}
+    context = {"site_name": settings.MARQUEE_SITE_NAME, "site_url": site_url(), **context}
     body = render_to_string(template, context)
     message = EmailMessage(
         subject=header_text(f"[{settings.MARQUEE_SITE_NAME}] {subject}", limit=200),
@@ -204,7 +208,7 @@ def send_reply_notification(comment_id):
 
 
 def editors_to_notify():
-    if settings.MARQUEE_MODERATION_NOTIFY_EDITORS != "each":
+    if settings.MARQUEE_MODERATION_NOTIFY_EDITORS == "none":
         return []
     return list(
         get_user_model()
@@ -216,6 +220,8 @@ def editors_to_notify():
 
 def send_held_notification(comment_id):
     """To each editor (setting "each"), one message each, when a comment is held."""
+    if settings.MARQUEE_MODERATION_NOTIFY_EDITORS != "each":
+        return 0
     comment = _load(comment_id)
     if comment is None or comment.status != Comment.Status.PENDING:
         return 0
@@ -239,10 +245,95 @@ def send_held_notification(comment_id):
     return len(editors)
 
 
+# --- The editors' digest (setting "digest") ------------------------------------------------
+
+
+def _minute_floor(value):
+    return value.replace(second=0, microsecond=0)
+
+
+def _minute_ceiling(value):
+    floor = _minute_floor(value)
+    return floor if floor == value else floor + timedelta(minutes=1)
+
+
+def next_digest_round(now=None):
+    """The digest round that will list a comment held now, and whether it was just created.
+
+    A round waiting to go out takes the comment; otherwise a new one is due now, or one interval
+    after the last round went out, whichever is later. `due_at` is whole minutes and unique, so
+    two holds at the same moment share a round (the constraint settles any race).
+    """
+    now = now or timezone.now()
+    waiting = EditorDigest.objects.filter(sent_at__isnull=True).order_by("due_at").first()
+    if waiting is not None:
+        return waiting, False
+    due = _minute_floor(now)
+    last = EditorDigest.objects.filter(sent_at__isnull=False).order_by("-sent_at").first()
+    if last is not None:
+        interval = timedelta(minutes=settings.MARQUEE_MODERATION_DIGEST_MINUTES)
+        due = max(due, _minute_ceiling(last.sent_at + interval))
+    return EditorDigest.objects.get_or_create(due_at=due)
+
+
+def send_editor_digest(digest_id, now=None):
+    """Send a due round: one e-mail per editor listing the comments held since the last round
+    and still waiting. Returns the number of e-mails sent (0: not due, already sent, or nothing
+    left to tell, in which case the round is dropped so the next hold can go out at once)."""
+    now = now or timezone.now()
+    claimed = EditorDigest.objects.filter(pk=digest_id, sent_at__isnull=True, due_at__lte=now).update(
+        sent_at=now
+    )
+    if not claimed:
+        return 0
+    held = list(
+        Comment.objects.in_moderation()
+        .exclude(notifications__kind=SentNotification.Kind.HELD)
+        .select_related("review__film", "author")
+        .order_by("created_at", "pk")
+    )
+    editors = editors_to_notify()
+    if not held or not editors:
+        EditorDigest.objects.filter(pk=digest_id).delete()
+        return 0
+    SentNotification.objects.bulk_create(
+        [SentNotification(comment=comment, kind=SentNotification.Kind.HELD) for comment in held],
+        ignore_conflicts=True,
+    )
+    items = [
+        {
+            "film": header_text(comment.review.film.title),
+            "author": header_text(comment.author_name, 80),
+            "reason": comment.held_for_label or "Held",
+            "excerpt": comment.body,
+            "admin_url": absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
+        }
+        for comment in held
+    ]
+    context = {
+        "items": items,
+        "waiting": Comment.objects.in_moderation().count(),
+        "desk_url": absolute(reverse("admin:comments_comment_changelist")),
+        "minutes": settings.MARQUEE_MODERATION_DIGEST_MINUTES,
+    }
+    noun = "comment" if len(items) == 1 else "comments"
+    for editor in editors:
+        _send(
+            editor.email,
+            f"{len(items)} {noun} held for moderation",
+            "comments/email/editor_digest.txt",
+            context,
+        )
+    EditorDigest.objects.filter(pk=digest_id).update(comment_count=len(items), editor_count=len(editors))
+    return len(editors)
+
+
 def send_decision_notification(comment_id, decision, reason=""):
     """To the author when their held comment is approved or rejected (with the reason)."""
     comment = _load(comment_id)
-    if comment is None:
+    # The decision may have been undone before the worker got here: tell only what still holds.
+    expected = Comment.Status.APPROVED if decision == "approved" else Comment.Status.REJECTED
+    if comment is None or comment.status != expected:
         return False
     kind = SentNotification.Kind.APPROVED if decision == "approved" else SentNotification.Kind.REJECTED
     to = _author_address(comment)

@@ -7,6 +7,7 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 
 from collections import Counter
 
+from accounts.names import skeleton
 from reviews.models import Critic
 
 from .models import Ban, Comment, CommentFingerprint, CommentRevision, HeldFor, Report, VerifiedGuestEmail
@@ -21,11 +22,15 @@ def _comments_of(*, user=None, email=None):
 
 
 def critic_name_taken(name, user):
-    """A critic's name is reserved for the critic (and their linked account)."""
-    critics = Critic.objects.filter(name__iexact=name)
+    """A critic's name, or one that looks like it, is reserved for the critic (and their account).
+
+    Compared by skeleton (accounts/names.py) in Python: a paper has dozens of critics, not millions.
+    """
+    key = skeleton(name)
+    critics = Critic.objects.all()
     if user is not None and user.pk:
         critics = critics.exclude(account=user)
-    return critics.exists()
+    return any(skeleton(critic_name) == key for critic_name in critics.values_list("name", flat=True))
 
 
 def export_reports(*, user=None, email=None):

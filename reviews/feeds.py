@@ -1,11 +1,12 @@
 """RSS and Atom feeds: latest reviews, per critic, per genre; approved comments per review.
 
 Items carry the lowdown and the spoiler-free text only (`body_public_text`), never `body_html`.
+RSS `description` and Atom `summary type="html"` are read as HTML by feed readers, so that text
+goes out HTML-escaped inside our own paragraphs: a critic's `<img onerror=...>` written as code in
+the Markdown stays text. Comment bodies are our sanitised `body_html` less its spoilers.
 Links are absolute from the request (not from the Sites framework), so feeds are right on any
 host; `per_request()` makes a fresh feed object per request so nothing is shared between threads.
 """
-
-import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -13,13 +14,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.timezone import localtime
+
+from reviewsite.html import without_details
 
 from . import markup
 from .models import Critic, Genre, Review
 
 FEED_LENGTH = 20
-_SPOILER = re.compile(r"<details\b.*?</details>", re.DOTALL | re.IGNORECASE)
+SPOILER_NOTE = "<p>[Spoiler hidden: read it on the site.]</p>"
 
 
 def per_request(feed_class):
@@ -63,7 +67,7 @@ class ReviewFeed(Feed):
         return f"{item.film.title} ({item.film.year}): {item.headline}{stars}"
 
     def item_description(self, item):
-        return f"{item.lowdown}\n\n{markup.snippet(item.body_public_text, 600)}"
+        return format_html("<p>{}</p><p>{}</p>", item.lowdown, markup.snippet(item.body_public_text, 600))
 
     def item_link(self, item):
         return self.absolute(item.get_absolute_url())
@@ -175,7 +179,7 @@ class ReviewCommentsFeed(Feed):
 
     def item_description(self, item):
         # A reader's spoiler stays hidden in feed readers too (they cannot collapse it).
-        return _SPOILER.sub("<p>[Spoiler hidden: read it on the site.]</p>", item.body_html)
+        return without_details(item.body_html, SPOILER_NOTE)
 
     def item_link(self, item):
         return self.request.build_absolute_uri(f"/comments/{item.pk}/")

@@ -18,6 +18,12 @@ POSTER_WIDTHS = (160, 320, 640)
 PORTRAIT_WIDTHS = (96, 192, 384)
 
 
+def validate_review_body(value):
+    """Too long, or too costly to format in time (reviews/markup.py bounds the render)."""
+    if message := markup.problem(value):
+        raise ValidationError(message, code="body")
+
+
 def validate_half_stars(value):
     if value is not None and value not in STAR_STEPS:
         raise ValidationError("Give 0 to 5 stars in halves (3.5, not 3.4).", code="half_stars")
@@ -289,7 +295,11 @@ class Review(models.Model):
         help_text="0 to 5 in halves; leave empty for no rating.",
         validators=[validate_half_stars],
     )
-    body = models.TextField(help_text="Markdown. Wrap plot reveals in a spoiler block.")
+    body = models.TextField(
+        help_text="Markdown. Wrap plot reveals in a spoiler block.",
+        max_length=markup.MAX_LENGTH,
+        validators=[validate_review_body],
+    )
     body_html = models.TextField(editable=False, blank=True)
     has_spoilers = models.BooleanField(default=False, editable=False)
     # The body as plain text without its spoiler sections: search, snippets, feeds, meta tags.

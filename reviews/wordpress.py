@@ -512,6 +512,8 @@ class PostImporter:
         if existing is not None:
             return existing, False
         body = convert(post.content)
+        if problem := markup.problem(body.markdown):
+            raise ImportRefused(problem)
         facts = body.facts or Facts()
         critic = self.critic_for(post.creator)
         published_at = aware(post.date, default=timezone.now())

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "reviewsite.siteurl.SiteURLMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -189,6 +190,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Social sign-in. Providers come from the admin (Social applications) or, for OpenID Connect,
 # from DJANGO_OIDC_* below; the buttons show only when one is configured.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # A provider's verified address signs in to the local account with that address and connects
@@ -285,13 +287,14 @@ MARQUEE_COMMENTS_CLOSE_AFTER_DAYS = env_int("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", 
 # --- Comments (comments/): the thread on the review page ------------------
 MARQUEE_COMMENTS_PER_PAGE = env_int("DJANGO_COMMENTS_PER_PAGE", 50)  # top-level threads a page
 MARQUEE_COMMENTS_MAX_DEPTH = env_int("DJANGO_COMMENTS_MAX_DEPTH", 5)  # deeper replies show at this depth
-MARQUEE_COMMENTS_FORM_MIN_SECONDS = 3  # a form posted sooner after rendering is spam
-MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is spam
+MARQUEE_COMMENTS_FORM_MIN_SECONDS = 3  # a form posted sooner after rendering is held for an editor
+MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is held for an editor
 MARQUEE_COMMENTS_CACHE_SECONDS = env_int("DJANGO_COMMENTS_CACHE_SECONDS", 24 * 60 * 60)  # thread fragments
 # Whole pages for anonymous readers (reviewsite/pagecache.py); keyed by the page's validators.
 MARQUEE_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60 * 60)
-# Absolute links in e-mail (notifications, confirmation and unsubscribe links).
-MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mail (notifications, confirmation and unsubscribe links). Empty: the
+# address of the request that caused the e-mail (reviewsite/siteurl.py).
+MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 
 # --- Comment moderation (comments/moderation.py) ----------------------------
 MARQUEE_MODERATION_FLOOD_SECONDS = 15  # one comment per account / e-mail / IP in this window
@@ -308,8 +311,12 @@ MARQUEE_MODERATION_REPORT_THRESHOLD = 3  # distinct readers' reports send a comm
 MARQUEE_MODERATION_EDIT_MINUTES = 15  # authors may edit their comment this long
 MARQUEE_MODERATION_GUEST_LINK_DAYS = 30  # guests' signed edit/delete links
 MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
-# "each": every editor gets an e-mail when a comment is held; "none": no e-mail.
-MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "each")
+# "digest": each editor gets at most one e-mail per MARQUEE_MODERATION_DIGEST_MINUTES listing the
+# comments held since the last one; "each": an e-mail per held comment; "none": no e-mail.
+MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "digest")
+if MARQUEE_MODERATION_NOTIFY_EDITORS not in ("digest", "each", "none"):
+    raise ImproperlyConfigured("DJANGO_MODERATION_NOTIFY_EDITORS must be 'digest', 'each' or 'none'.")
+MARQUEE_MODERATION_DIGEST_MINUTES = env_int("DJANGO_MODERATION_DIGEST_MINUTES", 30)
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from . import views
+
+# The admin in the site's name (the editors' home), not "Django administration".
+admin.site.site_header = settings.MARQUEE_SITE_NAME
+admin.site.site_title = f"{settings.MARQUEE_SITE_NAME} admin"
+admin.site.index_title = "Administration"
 
 handler400 = "reviewsite.views.bad_request"
 handler403 = "reviewsite.views.permission_denied"
@@ -21,9 +25,5 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media, name="media"),
     ]

@@ -1,6 +1,9 @@
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 
 @require_GET
@@ -8,6 +11,19 @@ from django.views.decorators.http import require_GET
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
     return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
+
+
+@require_GET
+def media(request, path):
+    """Uploaded media, when Django serves it (`DJANGO_SERVE_MEDIA`).
+
+    A path the file system cannot take (a name longer than it allows, a NUL) is a file we do
+    not have: 404, where `django.views.static.serve` would let OSError or ValueError out as a 500.
+    """
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError) as error:
+        raise Http404("No such file.") from error
 
 
 def bad_request(request, exception=None):

@@ -1,5 +1,7 @@
 """Small pieces of the review pages: star ratings and responsive images."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 
@@ -8,18 +10,23 @@ register = template.Library()
 
 @register.simple_tag
 def stars(value, size=""):
-    """★★★½☆ with the number for screen readers ("3.5 out of 5 stars"); nothing when unrated."""
+    """★★★½☆ followed by the score as text ("3.5/5", which everyone can read, in the same gold),
+    and "3.5 out of 5 stars" for screen readers, which skip the glyphs; nothing when unrated."""
     if value is None:
         return ""
     halves = int(value * 2)
     full, half = divmod(halves, 2)
     empty = 5 - full - half
     glyphs = "★" * full + ("½" if half else "") + "☆" * empty
+    score = format(Decimal(value).normalize(), "f")  # "4.5", "4" (not "4.0")
     return format_html(
-        '<span class="stars {}" role="img" aria-label="{} out of 5 stars">{}</span>',
+        '<span class="stars {}"><span class="stars-glyphs" aria-hidden="true">{}</span> '
+        '<span class="stars-score" aria-hidden="true">{}/5</span>'
+        '<span class="visually-hidden">{} out of 5 stars</span></span>',
         size,
-        f"{value:g}",
         glyphs,
+        score,
+        score,
     )
 
 

@@ -52,7 +52,7 @@ def test_editor_approves_and_rejects_from_the_admin_queue(page, live_server, dem
     page.get_by_label("Incivility").check()
     page.get_by_label("Note").fill("Rude to other readers.")
     page.get_by_role("button", name="Reject").click()
-    expect(page.locator(".messagelist")).to_contain_text("Rejected 1 comment(s): Incivility.")
+    expect(page.locator(".messagelist")).to_contain_text("Rejected 1 comment: Incivility.")
 
     page.goto("/admin/")
     expect(page.locator("#moderation-summary")).to_contain_text(f"{waiting - 2} comments awaiting moderation")

@@ -122,10 +122,24 @@ def test_mark_spam_and_restore_from_the_queue(client, editor):
     comment = held()
     client.post(reverse(CHANGELIST), {"action": "mark_spam_selected", "_selected_action": [comment.pk]})
     assert Comment.objects.get(pk=comment.pk).status == "spam"
-    client.post(
-        reverse(CHANGELIST) + "?status=spam", {"action": "restore_selected", "_selected_action": [comment.pk]}
+    response = client.post(
+        reverse(CHANGELIST) + "?status=spam",
+        {"action": "restore_selected", "_selected_action": [comment.pk]},
+        follow=True,
     )
-    assert Comment.objects.get(pk=comment.pk).status == "approved"
+    # Back where it was before the spam mark: in the queue, held for the same reason.
+    comment.refresh_from_db()
+    assert (comment.status, comment.held_for) == ("pending", "new_commenter")
+    assert "Restored 1 comment (1 comment back in the queue)." in response.content.decode()
+
+
+def test_restore_of_a_comment_with_no_decision_says_so(client, editor):
+    comment = held()
+    response = client.post(
+        reverse(CHANGELIST), {"action": "restore_selected", "_selected_action": [comment.pk]}, follow=True
+    )
+    assert Comment.objects.get(pk=comment.pk).status == "pending"
+    assert "1 comment had no decision to take back." in response.content.decode()
 
 
 @pytest.mark.parametrize(("duration", "days"), [("1d", 1), ("7d", 7), ("30d", 30), ("permanent", None)])

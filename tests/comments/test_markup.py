@@ -48,11 +48,53 @@ def test_url_cannot_break_out_of_the_attribute():
     assert "onmouseover=" not in html.split(">")[0]
 
 
-def test_spoiler_is_details_and_works_without_javascript():
-    html = render("It ends with [spoiler]a twist[/spoiler]")
-    assert '<details class="spoiler"><summary>' in html
-    assert "<p>a twist</p></details>" in html
-    assert "open" not in html
+def test_a_spoiler_on_lines_of_its_own_is_a_block_that_says_show_or_hide():
+    html = render("It ends badly.\n\n[spoiler]A twist.\n\nAnd another.[/spoiler]\n\nGo anyway.")
+    assert html == (
+        "<p>It ends badly.</p>"
+        '<details class="spoiler"><summary><span class="spoiler-word-show">Spoiler: show</span>'
+        '<span class="spoiler-word-hide">Spoiler: hide</span></summary>'
+        "<p>A twist.</p><p>And another.</p></details><p>Go anyway.</p>"
+    )
+    assert "click to show" not in html and "open" not in html
+
+
+def test_a_spoiler_inside_a_sentence_stays_inline():
+    """No orphaned "." on its own line: the sentence stays one paragraph."""
+    html = render("It ends with [spoiler]a twist[/spoiler].")
+    assert html.startswith('<p>It ends with <span class="spoiler-inline">') and html.endswith(
+        "</span></span>.</p>"
+    )
+    assert '<input type="checkbox" class="spoiler-check">' in html
+    assert '<span class="spoiler-text">a twist</span>' in html
+    assert "<details" not in html
+
+
+@pytest.mark.parametrize(
+    ("body", "inline"),
+    [
+        ("[spoiler]the end[/spoiler]", False),
+        ("Line one\n[spoiler]the end[/spoiler]\nLine three", False),
+        ("[spoiler]the end[/spoiler] was great", True),
+        ("so [spoiler]the end[/spoiler]", True),
+        ("so [b]bold[/b] [spoiler]x[/spoiler] and", True),
+        ("so [spoiler]one\n\ntwo[/spoiler] and", False),  # paragraphs need a block
+        ('so [spoiler][quote="A"]x[/quote][/spoiler] and', False),  # so do quotes
+    ],
+)
+def test_inline_or_block(body, inline):
+    html = render(body)
+    assert ("spoiler-inline" in html) is inline
+    assert ("<details" in html) is not inline
+
+
+def test_inline_spoiler_markup_survives_the_sanitiser_but_typed_inputs_do_not():
+    from reviewsite.html import clean_comment_html
+
+    assert clean_comment_html('<input type="text" name="x" value="y">') == "<input>"
+    assert "onclick" not in clean_comment_html('<input type="checkbox" onclick="alert(1)">')
+    typed = render('<label><input type="checkbox" class="spoiler-check"></label>')
+    assert "<input" not in typed and "&lt;input" in typed
 
 
 def test_quote_plain_named_and_linked():

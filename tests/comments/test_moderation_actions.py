@@ -109,8 +109,9 @@ def test_status_change_rerenders_quoters_only_when_visibility_changes(review, ed
     monkeypatch.setattr(Comment, "rerender_quoters", lambda self: calls.append(self.pk))
     comment = pending(review)
     moderation.mark_spam(comment, by=editor)  # pending -> spam: never visible
+    moderation.restore(comment, by=editor)  # spam -> pending: still not visible
     assert calls == []
-    moderation.restore(comment, by=editor)
+    moderation.approve(comment, by=editor)
     assert calls == [comment.pk]
 
 

@@ -119,6 +119,7 @@ def test_held_reply_notifies_when_approved_and_only_once(
 def test_editors_get_one_message_each_when_a_comment_is_held(
     settings, review, mailoutbox, django_capture_on_commit_callbacks
 ):
+    settings.MARQUEE_MODERATION_NOTIFY_EDITORS = "each"
     first = factories.ModeratorFactory(email="ed1@marquee.example")
     second = factories.ModeratorFactory(email="ed2@marquee.example")
     factories.EditorFactory(email="staff-not-editor@marquee.example")
