@@ -275,10 +275,10 @@ def load_discussions():
                 comment.guest_name = who
                 comment.guest_email = f"{who.lower().replace(' ', '.').replace('.', '')}@guest.example"
             comment.save()
-            # Back-dated after the insert (`created_at` is auto_now_add): the card shows the time.
+            # Back-dated after the insert (`created_at` is auto_now_add).
             comment.created_at = start + step * (index + 1)
             Comment.objects.filter(pk=comment.pk).update(
-                created_at=comment.created_at, card_html=comment.render_card()
+                created_at=comment.created_at, updated_at=timezone.now()
             )
             made[key] = comment
             approved += 1
@@ -419,9 +419,7 @@ def load_moderation():
             comment.guest_name, comment.guest_email = who, email
         comment.save()
         comment.created_at = now - timedelta(minutes=minutes_ago)
-        Comment.objects.filter(pk=comment.pk).update(
-            created_at=comment.created_at, card_html=comment.render_card()
-        )
+        Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at, updated_at=timezone.now())
         if status == Comment.Status.APPROVED:
             review.bump_thread(count_delta=1)
         return comment

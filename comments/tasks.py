@@ -13,7 +13,7 @@ from django_tasks import task
 
 from reviewsite.siteurl import using
 
-from . import notifications
+from . import notifications, privacy
 
 
 @task()
@@ -66,3 +66,9 @@ def send_decision_notification(comment_id, decision, reason="", site_url=""):
 def send_guest_receipt(comment_id, site_url=""):
     with using(site_url):
         return notifications.send_guest_receipt(comment_id)
+
+
+@task()
+def clear_old_comment_addresses():
+    """Housekeeping, once a day: `manage.py clear_comment_addresses` (README, Housekeeping)."""
+    return privacy.clear_old_addresses()

@@ -30,10 +30,6 @@ def _form_page(
     preview_html="",
     kept_text="",
 ):
-    parent_html = ""
-    if parent is not None:
-        # Built from escaped parts and body_html, which was sanitised on save.
-        parent_html = mark_safe(thread.Renderer(comments_open=False).render(parent))  # noqa: S308
     return render(
         request,
         "comments/comment_form_page.html",
@@ -42,7 +38,6 @@ def _form_page(
             "film": review.film,
             "form": form,
             "parent": parent,
-            "parent_html": parent_html,
             "refusal": refusal,
             "existing": existing,
             "existing_url": thread.comment_url(existing) if existing is not None and existing.pk else "",

@@ -1,9 +1,13 @@
-"""Small pieces of the review pages: star ratings and responsive images."""
+"""Small pieces of the review pages: star ratings, responsive images, structured data."""
 
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
+from django.core.cache import caches
 from django.utils.html import format_html
+
+from reviews import structured_data
 
 register = template.Library()
 
@@ -48,3 +52,16 @@ def picture(field_file, alt, sizes="(min-width: 768px) 240px, 40vw", css_class="
         css_class,
         "eager" if eager else "lazy",
     )
+
+
+@register.simple_tag(takes_context=True)
+def review_json_ld(context, review):
+    """The review's schema.org JSON-LD. Its film box's credits and genres cost two queries, so the
+    data is cached by the review's version; the comment count, which moves with the thread, is
+    put in per request."""
+    request = context["request"]
+    key = f"review-json-ld:{review.pk}:{review.updated_at.timestamp()}:{request.scheme}:{request.get_host()}"
+    data = caches["html"].get_or_set(
+        key, lambda: structured_data.review_json_ld(request, review), settings.MARQUEE_PAGE_CACHE_SECONDS
+    )
+    return structured_data.json_ld({**data, "commentCount": review.approved_comment_count})

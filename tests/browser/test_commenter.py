@@ -31,7 +31,6 @@ def review():
 
 def approved(review, **kwargs):
     comment = factories.CommentFactory(review=review, **kwargs)
-    review.bump_thread(count_delta=1)
     return comment
 
 

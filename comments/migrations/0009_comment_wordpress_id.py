@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0007_desk_and_digest"),
+        ("comments", "0008_comment_updated_at_drop_card_html"),
     ]
 
     operations = [
