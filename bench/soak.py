@@ -112,6 +112,7 @@ def server_environment(database_url, folder):
         DJANGO_MODERATION_FLOOD_SECONDS="0",
         DJANGO_MODERATION_GUEST_IP_PER_HOUR="1000000",
         DJANGO_MODERATION_ACCOUNT_PER_HOUR="1000000",
+        DJANGO_MODERATION_GUEST_EMAIL_PER_HOUR="1000000",
     )
     return env
 
