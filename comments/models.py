@@ -92,7 +92,8 @@ class Comment(models.Model):
     is_critic = models.BooleanField(default=False, help_text="Posted by the review's critic.")
     is_staff = models.BooleanField(default=False, help_text="Posted by an editor.")
 
-    # A default rather than auto_now_add, so bulk loads (comments/scale.py) keep the times they give.
+    # A default rather than auto_now_add, so bulk loads (comments/scale.py, the WordPress import)
+    # keep the times they give.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Any change to the row: the key of its cached HTML (comments/thread.py).
@@ -101,6 +102,8 @@ class Comment(models.Model):
     # For moderators only; never rendered in public templates.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The comment's ID in the WordPress export it was imported from (comments/wordpress.py).
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     # Comments this one quotes with [quote="Name" id=N]: re-rendered when those change visibility.
     quoted_comments = models.ManyToManyField(
