@@ -49,7 +49,13 @@ def run(url, name, preset):
     if preset:
         command.append(f"--preset={preset}")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(command, env=env, check=True, cwd=ROOT)
+    # Lighthouse sometimes loses its trace on a busy machine (NO_NAVSTART): try again.
+    for attempt in range(3):
+        if subprocess.run(command, env=env, check=False, cwd=ROOT).returncode == 0:
+            break
+        print(f"Lighthouse failed on {url} (attempt {attempt + 1} of 3)", file=sys.stderr)
+    else:
+        sys.exit(f"Lighthouse could not audit {url}")
     report = json.loads(out.read_text())
     scores = {key: report["categories"][key]["score"] for key in CATEGORIES}
     failing = [
