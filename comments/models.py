@@ -29,6 +29,27 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def reported(self):
+        """Comments readers reported whose reports nobody has dealt with yet."""
+        open_reports = Report.objects.filter(dismissed_at__isnull=True).values("comment")
+        return self.filter(pk__in=open_reports).exclude(status=Comment.Status.REMOVED)
+
+    def recently_decided(self, since):
+        """Comments an editor decided on since then (and not back in the queue), with the time
+        of the latest decision as `last_decided_at`. Starts from the recent decisions (indexed
+        by time), not from every comment."""
+        decisions = ModerationAction.objects.filter(
+            actor__isnull=False,
+            created_at__gte=since,
+            action__in=["approve", "reject", "spam", "remove", "restore"],
+        )
+        latest = decisions.filter(comment=models.OuterRef("pk")).order_by("-created_at")
+        return (
+            self.filter(pk__in=decisions.values("comment"))
+            .exclude(status=Comment.Status.PENDING)
+            .annotate(last_decided_at=models.Subquery(latest.values("created_at")[:1]))
+        )
+
     def on_published_reviews(self):
         return self.filter(review__in=Review.objects.published())
 
@@ -71,7 +92,8 @@ class Comment(models.Model):
     is_critic = models.BooleanField(default=False, help_text="Posted by the review's critic.")
     is_staff = models.BooleanField(default=False, help_text="Posted by an editor.")
 
-    # A default rather than auto_now_add, so bulk loads (comments/scale.py) keep the times they give.
+    # A default rather than auto_now_add, so bulk loads (comments/scale.py, the WordPress import)
+    # keep the times they give.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Any change to the row: the key of its cached HTML (comments/thread.py).
@@ -80,6 +102,8 @@ class Comment(models.Model):
     # For moderators only; never rendered in public templates.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The comment's ID in the WordPress export it was imported from (comments/wordpress.py).
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     # Comments this one quotes with [quote="Name" id=N]: re-rendered when those change visibility.
     quoted_comments = models.ManyToManyField(

@@ -32,11 +32,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q, Value
-from django.db.models.functions import Upper
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from reviews.models import Review
 from reviewsite.siteurl import site_url
 
 from . import tasks
@@ -447,6 +448,24 @@ def post(comment):
             raise
         raise Refused(_duplicate_message(), status=409, existing=existing.comment) from None
     return comment
+
+
+def recount_threads(review_ids):
+    """Set each review's approved count from its rows and bump its thread version: for comments
+    written in bulk (the WordPress import), which bypass `post()`. Inside the transaction."""
+    approved = (
+        Comment.objects.visible()
+        .filter(review_id=OuterRef("pk"))
+        .order_by()
+        .values("review_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Review.objects.filter(pk__in=review_ids).update(
+        approved_comment_count=Coalesce(Subquery(approved), 0),
+        thread_version=F("thread_version") + 1,
+        thread_changed_at=timezone.now(),
+    )
 
 
 # --- Notifications (sent after commit, through tasks) ------------------------------------

@@ -290,6 +290,11 @@ MARQUEE_TASKS_STORED_IN_DATABASE = TASKS_BACKEND == "database"
 
 # --- Security -------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+# allauth's rate limits (sign-in, sign-up, password reset) count per client IP. Behind our proxy
+# REMOTE_ADDR is the proxy's, which would make every limit site-wide (the soak saw ten readers
+# signing in at once refused as "too many failed attempts"): take the last X-Forwarded-For
+# entry, the one our proxy appended, as comments.forms.client_ip does.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_PROXY") else 0
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
