@@ -107,8 +107,10 @@
       const button = document.createElement("button");
       button.type = "submit";
       button.className = "button desk-undo-button";
+      button.setAttribute("aria-keyshortcuts", "u");
       button.append("Undo ");
       const kbd = document.createElement("kbd");
+      kbd.setAttribute("aria-hidden", "true");
       kbd.textContent = "u";
       button.append(kbd);
       form.append(label, " ", button);
