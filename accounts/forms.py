@@ -32,6 +32,8 @@ class ProfileForm(forms.ModelForm):
         # Stored as cleaned (NFKC, no invisible or direction characters); judged by the one rule
         # for names, which compares what names look like (accounts/names.py).
         name = names.clean(self.cleaned_data["display_name"])
+        if message := names.markup_problem(name):
+            raise ValidationError(message, code="markup")
         if name and display_name_taken(name, exclude=self.instance):
             raise ValidationError("Someone already uses that name. Please choose another.", code="taken")
         return name
