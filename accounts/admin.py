@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from reviewsite.admin import BoundedSearchMixin
+
 from . import privacy
 from .models import User
 
@@ -25,7 +27,7 @@ class GuestDataForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(BoundedSearchMixin, DjangoUserAdmin):
     list_display = [
         "username",
         "display_name",

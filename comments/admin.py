@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from reviewsite.admin import BoundedSearchMixin
+
 from . import moderation
 from .models import (
     Ban,
@@ -236,7 +238,7 @@ class NothingAddedOrDeletedMixin:
 
 
 @admin.register(Comment)
-class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
+class CommentAdmin(BoundedSearchMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "review_link",
@@ -513,7 +515,7 @@ class BanAdminForm(forms.ModelForm):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(BoundedSearchMixin, admin.ModelAdmin):
     form = BanAdminForm
     list_display = [
         "target",
@@ -570,14 +572,14 @@ class BanAdmin(admin.ModelAdmin):
 
 
 @admin.register(WordListEntry)
-class WordListEntryAdmin(admin.ModelAdmin):
+class WordListEntryAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["phrase", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["phrase", "note"]
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(AuditDisplayMixin, admin.ModelAdmin):
+class ModerationActionAdmin(BoundedSearchMixin, AuditDisplayMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone."""
 
     list_display = ["when", "action", "actor_display", "comment_link", "reason_words", "short_note"]
@@ -621,7 +623,7 @@ class ModerationActionAdmin(AuditDisplayMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
+class ReportAdmin(BoundedSearchMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = ["created_at", "comment_link", "reporter", "reason", "note", "dismissed_at"]
     list_filter = [("dismissed_at", admin.EmptyFieldListFilter), "reason", "created_at"]
     search_fields = ["note", "comment__body", "reporter__username"]
