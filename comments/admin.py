@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from reviewsite.admin import BoundedSearchMixin
+from reviewsite.admin import SafeAdminInputMixin
 
 from . import moderation
 from .models import (
@@ -238,7 +238,7 @@ class NothingAddedOrDeletedMixin:
 
 
 @admin.register(Comment)
-class CommentAdmin(BoundedSearchMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
+class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "review_link",
@@ -515,7 +515,7 @@ class BanAdminForm(forms.ModelForm):
 
 
 @admin.register(Ban)
-class BanAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class BanAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     form = BanAdminForm
     list_display = [
         "target",
@@ -572,14 +572,14 @@ class BanAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(WordListEntry)
-class WordListEntryAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class WordListEntryAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["phrase", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["phrase", "note"]
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(BoundedSearchMixin, AuditDisplayMixin, admin.ModelAdmin):
+class ModerationActionAdmin(SafeAdminInputMixin, AuditDisplayMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone."""
 
     list_display = ["when", "action", "actor_display", "comment_link", "reason_words", "short_note"]
@@ -623,7 +623,7 @@ class ModerationActionAdmin(BoundedSearchMixin, AuditDisplayMixin, admin.ModelAd
 
 
 @admin.register(Report)
-class ReportAdmin(BoundedSearchMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
+class ReportAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = ["created_at", "comment_link", "reporter", "reason", "note", "dismissed_at"]
     list_filter = [("dismissed_at", admin.EmptyFieldListFilter), "reason", "created_at"]
     search_fields = ["note", "comment__body", "reporter__username"]
