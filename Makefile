@@ -12,12 +12,15 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo browser clean
+.PHONY: help run serve test lint format migrate demo browser clean soak backup restore
 
 help:
 	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, makemigrations --check and the whole pytest suite"
 	@echo "make serve  - production-like server (gunicorn, DEBUG off)"
+	@echo "make backup - SQLite database (online, consistent) and media into backups/<timestamp>/"
+	@echo "make restore BACKUP=backups/<timestamp> - put one back (stop the server first)"
+	@echo "make soak   - 50 clients against gunicorn for SOAK_SECONDS (60), one worker killed; nothing lost?"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -57,10 +60,30 @@ SERVE_ENV = DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 \
   DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}" \
   DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}"
 
+# Paths without query strings or referrers: a search for an address must not land in the log.
+ACCESS_LOG = %(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms
 serve: demo
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(BIN)/gunicorn reviewsite.wsgi --bind $(HOST):$(PORT) --worker-class gthread \
-	  --workers $${WEB_CONCURRENCY:-3} --threads 4 --access-logfile -
+	  --workers $${WEB_CONCURRENCY:-3} --threads 4 --access-logfile - --access-logformat '$(ACCESS_LOG)'
+
+# Backups of the SQLite database and media (reviewsite/management/commands/backup.py); for
+# PostgreSQL see README "Backups". The site's own environment (DATABASE_URL, DJANGO_MEDIA_ROOT,
+# DJANGO_SECRET_KEY) decides what is backed up; without a secret key, development settings.
+DEV_DEFAULT = [ -n "$$DJANGO_SECRET_KEY" ] || export DJANGO_DEBUG="$${DJANGO_DEBUG:-1}";
+backup: $(VENV)/.installed
+	$(DEV_DEFAULT) $(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
+	$(DEV_DEFAULT) $(BIN)/python manage.py restore "$(BACKUP)"
+
+# Soak with a fault (bench/soak.py): a scratch database (SQLite, or <name>_soak beside
+# DATABASE_URL's PostgreSQL database), gunicorn with the settings above, 50 clients, one worker
+# SIGKILLed half-way. Exit status 1 if an acknowledged post is lost. `make test` runs a short one.
+SOAK_SECONDS ?= 60
+soak: $(VENV)/.installed
+	$(SERVE_ENV) $(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS)
 
 # Browser tests need Chromium: install Debian's when we can; CI=true fails without it.
 browser:
@@ -87,4 +110,4 @@ test: $(VENV)/.installed-dev browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache tests/browser/screenshots
+	rm -rf $(VENV) staticfiles .pytest_cache tests/browser/screenshots  # never backups/

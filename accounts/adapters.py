@@ -1,12 +1,33 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from reviewsite.siteurl import site_url
 
 from . import names
 from .models import display_name_taken
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails name the site and the address the reader used, not the Sites row
+        written at migrate time (which says 127.0.0.1:8000 on a fresh database)."""
+        base = site_url()
+        domain = urlsplit(base).netloc
+        context = {
+            "site_name": settings.MARQUEE_SITE_NAME,
+            "site_url": base,
+            "site_domain": domain,
+            **context,
+            # allauth's own templates say {{ current_site.name }} and {{ current_site.domain }}.
+            "current_site": SimpleNamespace(name=settings.MARQUEE_SITE_NAME, domain=domain),
+        }
+        return super().send_mail(template_prefix, email, context)
+
     def clean_username(self, username, shallow=False):
         """allauth's checks, and the one rule for names: a username may not look like someone's name."""
         username = super().clean_username(username, shallow=shallow)

@@ -106,7 +106,7 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["email"].label = "E-mail"
         self.fields["email"].help_text = "We send a link to check it. Nobody else sees it."
         self.fields["username"].help_text = (
-            "Letters, digits and @ . + - _ only. Your profile lives at /members/<username>/; "
+            "Letters, digits and @ . + - _ only. Your profile lives at /members/your-username/; "
             "you can choose a display name for your comments later."
         )
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from . import names
+from .signals import name_changed
 
 
 class User(AbstractUser):
@@ -67,8 +68,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
         before, self._saved_names = getattr(self, "_saved_names", None), self._names()
         if before is not None and self._saved_names is not None and before != self._saved_names:
-            for hook in _name_change_hooks:
-                hook(self)
+            name_changed.send(sender=type(self), user=self)
 
     def _names(self):
         """(username, display name) as loaded, or None when either was deferred."""
@@ -95,14 +95,6 @@ class User(AbstractUser):
 
 
 _reserved_name_checks = []
-_name_change_hooks = []
-
-
-def register_name_change_hook(hook):
-    """Apps that show account names on cached pages register `hook(user)`, called after a save
-    that changed the account's username or display name. Registered from `AppConfig.ready()`."""
-    if hook not in _name_change_hooks:
-        _name_change_hooks.append(hook)
 
 
 def register_reserved_name(check):

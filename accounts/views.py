@@ -21,15 +21,13 @@ COMMENTS_PER_PAGE = 20
 def profile(request, username):
     """The public profile: name, avatar, bio, website and approved comments, newest first."""
     person = get_object_or_404(User, username=username, is_active=True)
-    # The reverse relation from comments; the status and review fields are the comments' and
-    # reviews' public contract ("approved" comments on published reviews are public). The
-    # person themselves also sees what is still waiting for moderation.
+    # The reverse relation from comments carries their QuerySet (accounts imports neither app).
+    # The person themselves also sees what is still waiting for moderation.
     statuses = ["approved", "pending"] if request.user == person else ["approved"]
     comments = (
-        person.comments.filter(
-            status__in=statuses, review__status="published", review__published_at__lte=timezone.now()
-        )
-        .select_related("review__film")
+        person.comments.on_published_reviews()
+        .filter(status__in=statuses)
+        .select_related("review__film", "author")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))

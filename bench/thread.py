@@ -50,7 +50,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import urls as bench_urls  # noqa: E402
-from comments.cards import card_html  # noqa: E402
 from comments.markup import render  # noqa: E402
 from comments.models import PATH_STEP, Comment  # noqa: E402
 from comments.templatetags.comment_threads import comment_thread  # noqa: E402
@@ -105,7 +104,6 @@ def build_review(n, *, seed=1):
             status="approved",
             created_at=now,
         )
-        row.card_html = card_html(row)  # as on save
         rows.append(row)
         placed.append(row)
     with transaction.atomic():

@@ -7,10 +7,13 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from accounts import privacy
-        from accounts.models import register_name_change_hook, register_reserved_name
+        from accounts.models import register_reserved_name
         from reviewsite import pagecache
 
-        from . import forms, thread
+        from . import (
+            forms,
+            signals,  # noqa: F401 - connects the thread-invalidation receivers
+        )
         from . import privacy as comment_privacy
 
         privacy.register_exporter("comments", comment_privacy.export_comments)
@@ -18,9 +21,4 @@ class CommentsConfig(AppConfig):
         privacy.register_eraser(comment_privacy.erase_comments)
         # A critic's name is theirs on comments: no other account may take it as a display name.
         register_reserved_name(comment_privacy.critic_name_taken)
-        # Cached threads show account names: a renamed account's threads are built again.
-        register_name_change_hook(thread.refresh_threads_of)
         pagecache.register_fresh_value(forms.SECURITY_VALUE, forms.fresh_security_token)
-        # The review page's shell leaves the thread to these (reviewsite/pagecache.py).
-        pagecache.register_part(thread.TITLE_PART, thread.count_title)
-        pagecache.register_part(thread.PAGE_PART, thread.thread_page_html)

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q
 from django.utils import timezone
 
 from comments.markup import quote_source
@@ -28,16 +27,18 @@ def load():
 
 # =====================================================================================
 # Discussions (comments, part 1): real threads under three published reviews, 4 deep,
-# with quotes, a critic replying (Critic badge), an editor (Staff badge), a spoiler and one
-# comment awaiting moderation. Skipped when its marker comment exists.
+# with quotes, a critic replying (Critic badge), an editor (Staff badge), spoilers (inline and
+# block) and one comment awaiting moderation. Each thread is written for its film and is
+# loaded under that film's review only. Skipped when its marker comment exists.
 # =====================================================================================
 
 DISCUSSION_MARKER = "Saw it at the Friday late show and the whole row stayed through the credits."
 
-# Each thread: (key, parent key or None, who, body, quote) where `who` is "reader", "critic",
-# "editor" (demo accounts) or a guest's name, and `quote` is (quoted key, quoted text) or None.
-DISCUSSIONS = [
-    [
+# Film title -> thread. Each comment: (key, parent key or None, who, body, quote) where `who` is
+# "reader", "critic", "editor" (demo accounts) or a guest's name, and `quote` is
+# (quoted key, quoted text) or None. "critic" is Margaret Hale, who reviewed Raiders.
+DISCUSSIONS = {
+    "Raiders of the Lost Ark": [
         ("a1", None, "Nora B.", DISCUSSION_MARKER, None),
         ("a2", "a1", "reader", "Same here. Nobody wanted to be the first one to stand up.", None),
         (
@@ -52,66 +53,79 @@ DISCUSSIONS = [
             "a4",
             "a3",
             "Nora B.",
-            "Will you be covering the director's earlier films at the retrospective?",
+            "Will you be covering the rest of the series at the retrospective?",
             ("a3", "Thank you both for going to see it in a theatre."),
         ),
         (
             "a5",
             None,
             "Hank Ortiz",
-            "I thought the middle hour dragged. Twenty minutes shorter and it's a classic.",
+            "I thought the Cairo stretch dragged. Ten minutes shorter and it's perfect.",
             None,
         ),
         (
             "a6",
             "a5",
             "Priya",
-            "Disagree: the [i]slowness[/i] is the point. You feel every day of that winter.",
-            ("a5", "I thought the middle hour dragged."),
+            "Disagree: the [i]basket chase[/i] alone earns those ten minutes.",
+            ("a5", "I thought the Cairo stretch dragged."),
         ),
-        ("a7", "a6", "Hank Ortiz", "Fair. I'll give it another go when it streams.", None),
+        ("a7", "a6", "Hank Ortiz", "Fair. I'll give it another go while it's back on the big screen.", None),
         (
             "a8",
             None,
             "Jules",
-            "Careful with the ending if you haven't seen it:\n\n[spoiler]The lighthouse keeper was the "
-            "narrator all along, and the last shot is the first shot, reversed.[/spoiler]",
+            "Careful with the ending if you haven't seen it:\n\n[spoiler]Indy never looks inside the Ark. "
+            "He survives by shutting his eyes, and the government files it away in a warehouse.[/spoiler]",
             None,
         ),
-        ("a9", "a8", "Dee", "Thank you for the spoiler tag. Going tonight!", None),
+        (
+            "a9",
+            "a8",
+            "Dee",
+            "Thank you for the spoiler tag. All my brother told me was that [spoiler]the faces melt[/spoiler], "
+            "and that was plenty. Going tonight!",
+            None,
+        ),
         (
             "a10",
             None,
             "Marcus L.",
-            "The score is doing [b]so much[/b] work here. Two notes and I was terrified.",
+            "The score is doing [b]so much[/b] work here. Four notes of that march and I was grinning.",
             None,
         ),
         (
             "a11",
             "a10",
             "editor",
-            "A reminder that the composer's interview runs in next week's print edition.",
+            "A reminder that our piece on the film's music runs in next week's print edition.",
             None,
         ),
-        ("a12", None, "Ruth", "Took my dad, who hasn't been to a cinema since 1997. He loved it.", None),
+        (
+            "a12",
+            None,
+            "Ruth",
+            "Took my dad, who saw it on opening night in 1981. He loved it all over again.",
+            None,
+        ),
         ("a13", "a12", "reader", "This made my morning.", None),
-        ("a14", None, "Ben T.", "Three and a half stars feels stingy. Four at least.", None),
+        ("a14", None, "Ben T.", "Four and a half stars feels stingy. It's a five.", None),
         ("a15", "a14", "Ola", "Stars are the least interesting part of a review anyway.", None),
         ("a16", "a15", "Ben T.", "Says the person who read the stars first. We all do.", None),
     ],
-    [
+    "Everything Everywhere All at Once": [
         (
             "b1",
             None,
             "Wendy C.",
-            "Finally a comedy that trusts its audience. No jokes explained twice.",
+            "Finally a film that trusts its audience. It never explains the same joke twice.",
             None,
         ),
         (
             "b2",
             "b1",
             "Pete",
-            "The diner scene! I missed the next line because the whole room was laughing.",
+            "The hot-dog fingers! I missed the next line because the whole room was laughing.",
             None,
         ),
         ("b3", "b2", "Wendy C.", "Which is the best reason to see it again.", None),
@@ -126,10 +140,10 @@ DISCUSSIONS = [
             "b5",
             None,
             "Tariq",
-            "The supporting cast steals it. The lead is fine but the neighbours are wonderful.",
+            "Ke Huy Quan steals it. Michelle Yeoh is wonderful, but Waymond is the heart of the thing.",
             None,
         ),
-        ("b6", "b5", "Lou", "The neighbour with the parrot deserves her own film.", None),
+        ("b6", "b5", "Lou", "The two rocks on the cliff deserve a film of their own.", None),
         (
             "b7",
             None,
@@ -138,51 +152,57 @@ DISCUSSIONS = [
             None,
         ),
         ("b8", "b7", "Sam K.", "It is, under the film's title. The vinyl has two extra tracks.", None),
-        ("b9", None, "Greta", "Not for me. Too many cameos, not enough story.", None),
+        ("b9", None, "Greta", "Not for me. Too many universes, not enough story.", None),
         (
             "b10",
             "b9",
             "Hal",
-            "The cameos [i]are[/i] the story, in a way: it's a film about a town where everyone knows "
-            "everyone.",
-            ("b9", "Too many cameos, not enough story."),
+            "The universes [i]are[/i] the story, in a way: it's about every life one woman didn't live.",
+            ("b9", "Too many universes, not enough story."),
         ),
         ("b11", "b10", "Greta", "Hm. I hadn't thought of it like that.", None),
         ("b12", "b11", "Hal", "It still could have lost ten minutes, though. You're not wrong.", None),
-        ("b13", None, "Ana", "The review nailed it: warm, silly, and smarter than it lets on.", None),
+        ("b13", None, "Ana", "The review nailed it: loud, silly, and smarter than it lets on.", None),
     ],
-    [
+    "Jaws": [
         (
             "c1",
             None,
             "Victor",
-            "A documentary that made me want to call my grandmother. Strong recommend.",
+            "Saw it again at the anniversary screening and I still want to stay out of the water.",
             None,
         ),
-        ("c2", "c1", "Mira", "Same. I called mine from the car park.", None),
-        ("c3", "c2", "Victor", "Tell her we said hello.", None),
+        ("c2", "c1", "Mira", "Same. We skipped the beach the next day.", None),
+        ("c3", "c2", "Victor", "Tell the kids it's only a film.", None),
+        ("c4", "c3", "Mira", "They say that's exactly what the mayor would say.", None),
         (
-            "c4",
-            "c3",
-            "Mira",
-            "She says hello back and asks why we're talking about her on the internet.",
+            "c5",
+            None,
+            "Jon P.",
+            "The effects hold up better than half of this summer's blockbusters. How did they do it?",
             None,
         ),
-        ("c5", None, "Jon P.", "Some of the archive footage is astonishing. Where did they find it?", None),
         (
             "c6",
             "c5",
             "Eli",
-            "Local families' home movies, according to the credits. See https://example.org/archive-project",
+            "Mostly by keeping the shark out of sight, because it kept breaking down. There's a good "
+            "account of the shoot at https://example.org/making-of-jaws",
             None,
         ),
-        ("c7", None, "Rosa", "Slow in places, but the last fifteen minutes are devastating.", None),
+        (
+            "c7",
+            None,
+            "Rosa",
+            "Slow in places, but the last half hour on the boat is unbearable, in a good way.",
+            None,
+        ),
         (
             "c8",
             "c7",
             "Kit",
-            "Agreed. Bring tissues.",
-            ("c7", "the last fifteen minutes are devastating"),
+            "Agreed. Bring someone to hold on to.",
+            ("c7", "the last half hour on the boat is unbearable"),
         ),
         ("c9", None, "Fran", "Is it suitable for a twelve-year-old?", None),
         ("c10", "c9", "Nadia", "Mine was fine with it, and we talked about it all the way home.", None),
@@ -195,28 +215,41 @@ DISCUSSIONS = [
         ),
         ("c12", "c11", "Owen", "Thanks! Booked.", None),
     ],
-]
+}
 
 # Awaiting moderation (a guest's first comment): shown only to editors in the admin queue.
-DISCUSSION_PENDING = ("Quinn", "quinn@guest.example", "First time here. Is the director's cut worth it?")
+DISCUSSION_PENDING = (
+    "Raiders of the Lost Ark",
+    "Quinn",
+    "quinn@guest.example",
+    "First time here. Is the new restoration worth seeing if I know the old print by heart?",
+)
+
+
+def _published_review_of(title):
+    return (
+        Review.objects.published()
+        .select_related("critic")
+        .filter(film__title=title)
+        .order_by("-published_at")
+        .first()
+    )
 
 
 def load_discussions():
 
     if Comment.objects.filter(body=DISCUSSION_MARKER).exists():
         return
-    published = Review.objects.published().select_related("critic").order_by("-published_at")
-    first = published.filter(critic__account__username="critic").first() or published.first()
-    if first is None:
-        return
-    reviews = [first, *published.filter(~Q(pk=first.pk))[:2]]
     User = get_user_model()
     accounts = {
         user.username: user for user in User.objects.filter(username__in=["reader", "critic", "editor"])
     }
     now = timezone.now()
 
-    for review, thread in zip(reviews, DISCUSSIONS, strict=False):
+    for title, thread in DISCUSSIONS.items():
+        review = _published_review_of(title)
+        if review is None:
+            continue
         made = {}
         start = max(review.published_at, now - timedelta(days=20))
         step = (now - start) / (len(thread) + 2)
@@ -242,18 +275,21 @@ def load_discussions():
                 comment.guest_name = who
                 comment.guest_email = f"{who.lower().replace(' ', '.').replace('.', '')}@guest.example"
             comment.save()
-            # Back-dated after the insert (`created_at` is auto_now_add): the card shows the time.
+            # Back-dated after the insert (`created_at` is auto_now_add).
             comment.created_at = start + step * (index + 1)
             Comment.objects.filter(pk=comment.pk).update(
-                created_at=comment.created_at, card_html=comment.render_card()
+                created_at=comment.created_at, updated_at=timezone.now()
             )
             made[key] = comment
             approved += 1
         review.bump_thread(count_delta=approved)
 
-    name, email, body = DISCUSSION_PENDING
+    title, name, email, body = DISCUSSION_PENDING
+    review = _published_review_of(title)
+    if review is None:
+        return
     Comment.objects.create(
-        review=reviews[0],
+        review=review,
         guest_name=name,
         guest_email=email,
         body=body,
@@ -272,10 +308,12 @@ def load_discussions():
 
 MODERATION_MARKER = "Does anyone know if the cinema on Main Street still does the Tuesday discount?"
 
-# (held_for, guest name or account username, guest e-mail, body, minutes ago)
+# (held_for, film, guest name or account username, guest e-mail, body, minutes ago): each written
+# for the film it is held on.
 MODERATION_QUEUE = [
     (
         "new_commenter",
+        "Jaws",
         "@moviegoer-lena",
         "",
         "First time commenting here. I went in expecting a monster movie and came out thinking about "
@@ -284,6 +322,7 @@ MODERATION_QUEUE = [
     ),
     (
         "unverified_email",
+        "Everything Everywhere All at Once",
         "Walt P.",
         "walt.p@guest.example",
         MODERATION_MARKER,
@@ -291,6 +330,7 @@ MODERATION_QUEUE = [
     ),
     (
         "watch_word",
+        "Everything Everywhere All at Once",
         "Dorothy K.",
         "dorothy.k@guest.example",
         "I want a refund for the two hours I spent on this. The critic is being far too kind.",
@@ -298,13 +338,23 @@ MODERATION_QUEUE = [
     ),
     (
         "links",
+        "Raiders of the Lost Ark",
         "FilmBuff2000",
         "filmbuff2000@guest.example",
         "Better reviews here: https://example.com/a and https://example.com/b and https://example.com/c",
         41,
     ),
     (
+        "too_fast",
+        "Raiders of the Lost Ark",
+        "Dee",
+        "dee@guest.example",
+        "Agreed!",
+        20,
+    ),
+    (
         "new_commenter",
+        "Jaws",
         "@moviegoer-omar",
         "",
         "The score does half the work in this one. Those two notes still make me check the water.",
@@ -340,6 +390,7 @@ def load_moderation():
     reviews = list(Review.objects.published().order_by("-published_at")[:3])
     if not reviews:
         return
+    by_film = {title: _published_review_of(title) or reviews[0] for title in DISCUSSIONS}
     now = timezone.now()
 
     def reader(username, name):
@@ -368,17 +419,17 @@ def load_moderation():
             comment.guest_name, comment.guest_email = who, email
         comment.save()
         comment.created_at = now - timedelta(minutes=minutes_ago)
-        Comment.objects.filter(pk=comment.pk).update(
-            created_at=comment.created_at, card_html=comment.render_card()
-        )
+        Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at, updated_at=timezone.now())
         if status == Comment.Status.APPROVED:
             review.bump_thread(count_delta=1)
         return comment
 
     # The queue: one held comment for each reason.
-    for index, (held_for, who, email, body, minutes_ago) in enumerate(MODERATION_QUEUE):
+    for index, (held_for, title, who, email, body, minutes_ago) in enumerate(MODERATION_QUEUE):
+        if email and held_for != "unverified_email":
+            VerifiedGuestEmail.objects.get_or_create(email=email)
         comment = make(
-            reviews[index % len(reviews)],
+            by_film[title],
             who=who,
             email=email,
             body=body,
@@ -405,7 +456,7 @@ def load_moderation():
     # Reported by three readers: back in the queue until an editor decides.
     VerifiedGuestEmail.objects.get_or_create(email="marty.s@guest.example")
     spoiled = make(
-        reviews[0],
+        by_film["Jaws"],
         who="Marty S.",
         email="marty.s@guest.example",
         body="Loved it, especially when the shark eats the captain at the end.",
@@ -425,11 +476,12 @@ def load_moderation():
 
     # Reported once: still shown, the report waits for an editor.
     VerifiedGuestEmail.objects.get_or_create(email="gus@guest.example")
+    # (Blunt, not an insult: an editor would leave it up and dismiss the report.)
     heated = make(
-        reviews[1 % len(reviews)],
+        by_film["Everything Everywhere All at Once"],
         who="Gus",
         email="gus@guest.example",
-        body="Anyone who likes this film has no taste. None.",
+        body="Overrated. Two hours of noise, and the second half falls apart. Fight me.",
         status=Comment.Status.APPROVED,
         minutes_ago=240,
     )
@@ -437,7 +489,7 @@ def load_moderation():
 
     # Rejected yesterday, with its reason (it can be restored).
     rude = make(
-        reviews[0],
+        by_film["Raiders of the Lost Ark"],
         who="Angry Al",
         email="angry.al@guest.example",
         body="The critic should be fired. Idiot.",

@@ -1,9 +1,11 @@
 """The comment form, with django-contrib-comments' anti-tamper fields.
 
 A signed token carries the review id and the time the form was rendered. A form whose token is
-missing, forged, for another review, older than two hours, from the future, or posted less than
-three seconds after rendering is not refused: it is stored as spam and its poster sees the
-usual "awaiting moderation" (`tamper_reason`). A filled honeypot likewise.
+missing, forged, for another review or from the future is not refused: it is stored as spam and
+its poster sees the usual "awaiting moderation" (`tamper_reason`); a filled honeypot likewise.
+Those are bots. A form posted less than three seconds after rendering, or left open for more
+than two hours, is most likely a person (a fast typist, a short "Agreed!", autofill, a long
+think): it is held for an editor with that reason, and the poster is told why.
 """
 
 import ipaddress
@@ -76,6 +78,10 @@ def token_problem(token, review_id, now=None):
     if age < settings.MARQUEE_COMMENTS_FORM_MIN_SECONDS:
         return "too_fast"
     return None
+
+
+# Token problems a person causes: held for an editor, not binned as spam.
+HELD_TOKEN_PROBLEMS = {"too_fast": HeldFor.TOO_FAST, "expired": HeldFor.EXPIRED_FORM}
 
 
 class CommentForm(forms.Form):
@@ -158,8 +164,10 @@ class CommentForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("honeypot"):
             self.tamper_reason = HeldFor.HONEYPOT
-        elif token_problem(cleaned.get("security"), self.review.pk):
-            self.tamper_reason = HeldFor.TAMPER
+        else:
+            problem = token_problem(cleaned.get("security"), self.review.pk)
+            if problem:
+                self.tamper_reason = HELD_TOKEN_PROBLEMS.get(problem, HeldFor.TAMPER)
         return cleaned
 
     def build_comment(self, request):

@@ -4,6 +4,11 @@
     [b]bold[/b]   [i]italic[/i]   [spoiler]hidden until clicked[/spoiler]
     blank lines make paragraphs, single newlines line breaks, bare http(s) URLs become links.
 
+A spoiler inside a line stays inline: a checkbox labelled "Spoiler: show" / "Spoiler: hide"
+(CSS swaps the words and reveals the text beside it, so it works without JavaScript and from
+the keyboard). A spoiler on lines of its own, or one holding paragraphs or quotes, is a block:
+`<details class="spoiler">` whose summary says "show" or "hide" as it stands.
+
 Everything the commenter typed is escaped first, so raw HTML shows as text. Unknown or
 unbalanced tags come out literally. Quotes nested deeper than `MAX_QUOTE_DEPTH` collapse to
 "[…]". The parser is a hand-written scanner plus one stack: every step consumes input or pops
@@ -33,7 +38,17 @@ QUOTE_NAME_MAX = 80
 REL = "nofollow ugc noopener noreferrer"
 REMOVED_QUOTE = "quoted comment removed"
 COLLAPSED_QUOTE = "[…]"
-SPOILER_SUMMARY = "Spoiler: click to show"
+# The summary holds both words; CSS shows the one that fits (details[open] or not).
+SPOILER_SUMMARY = (
+    '<span class="spoiler-word-show">Spoiler: show</span><span class="spoiler-word-hide">Spoiler: hide</span>'
+)
+INLINE_SPOILER_OPEN = (
+    '<span class="spoiler-inline"><label class="spoiler-toggle">'
+    '<input type="checkbox" class="spoiler-check">'
+    f"{SPOILER_SUMMARY}</label> "
+    '<span class="spoiler-text">'
+)
+INLINE_SPOILER_CLOSE = "</span></span>"
 
 INLINE = {"b": "strong", "i": "em"}
 BLOCK = {"quote", "spoiler"}
@@ -290,6 +305,7 @@ class _Renderer:
         return bool(self.quoted_lookup.get(quote_id, False))
 
     def render(self, tokens: list[Token]) -> str:
+        _mark_inline_spoilers(tokens)
         quote_depth = 0
         # While > -1, the index of the close tag that ends a hidden (collapsed or removed) region.
         skip_until = -1
@@ -307,6 +323,11 @@ class _Renderer:
                 self.inline(f"<{INLINE[token.name]}>")
             elif token.kind == "close" and token.name in INLINE:
                 self.out.append(f"</{INLINE[token.name]}>")
+            elif token.name == "spoiler" and tokens[token.partner if token.kind == "close" else index].extra:
+                if token.kind == "open":
+                    self.inline(INLINE_SPOILER_OPEN)
+                else:
+                    self.out.append(INLINE_SPOILER_CLOSE)
             elif token.name == "spoiler":
                 self.close_paragraph()
                 if token.kind == "open":
@@ -345,6 +366,43 @@ class _Renderer:
             source = f'<footer class="quote-source"><cite>{escape(token.quote_name)}</cite> wrote:</footer>'
             return f'<blockquote class="comment-quote">{source}'
         return '<blockquote class="comment-quote">'
+
+
+def _starts_line(tokens: list[Token], index: int) -> bool:
+    if index == 0:
+        return True
+    before = tokens[index - 1]
+    if before.kind == "para":
+        return True
+    if before.kind == "text" or not before.matched:
+        return before.raw.endswith("\n") or (index == 1 and not before.raw.strip())
+    return before.name in BLOCK
+
+
+def _ends_line(tokens: list[Token], index: int) -> bool:
+    if index == len(tokens) - 1:
+        return True
+    after = tokens[index + 1]
+    if after.kind == "para":
+        return True
+    if after.kind == "text" or not after.matched:
+        return after.raw.startswith("\n") or (index + 2 == len(tokens) and not after.raw.strip())
+    return after.name in BLOCK
+
+
+def _mark_inline_spoilers(tokens: list[Token]) -> None:
+    """`extra["inline"]` on a matched spoiler's open token when it sits inside a line of text
+    and holds no paragraph break or quote. Each spoiler's span is scanned once; spans overlap
+    only by nesting, which `MAX_NESTING` bounds, so this stays linear."""
+    for index, token in enumerate(tokens):
+        if not (token.kind == "open" and token.name == "spoiler" and token.matched):
+            continue
+        if _starts_line(tokens, index) and _ends_line(tokens, token.partner):
+            continue
+        inner = tokens[index + 1 : token.partner]
+        if any(t.kind == "para" or (t.matched and t.name in BLOCK) for t in inner):
+            continue
+        token.extra["inline"] = True
 
 
 def render(body: str, *, quoted_lookup: Mapping[int, bool] | None = None) -> str:

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from reviews.models import Review
 
-from . import cards, markup
+from . import markup
 
 # Each level of the materialised path is the comment id, zero-padded, so byte-wise
 # order of `path` is thread order (oldest first at every level).
@@ -19,10 +19,6 @@ PATH_STEP = 10
 # 25 levels fit in the 255-character column; a reply deeper than that is filed under its
 # ancestor at level 24 (it still shows "in reply to" its real parent).
 PATH_MAX_LEVELS = 255 // PATH_STEP
-
-
-# Saving any of these re-renders the card (`body` re-renders `body_html`).
-CARD_SOURCES = frozenset({*cards.FIELDS, "body", "card_html"})
 
 
 class CommentQuerySet(models.QuerySet):
@@ -33,8 +29,8 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def thread_order(self):
-        return self.order_by("path")
+    def on_published_reviews(self):
+        return self.filter(review__in=Review.objects.published())
 
 
 class Comment(models.Model):
@@ -67,8 +63,6 @@ class Comment(models.Model):
 
     body = models.TextField(max_length=5000)
     body_html = models.TextField(blank=True, editable=False)
-    # What the thread shows of this row alone, rendered on save (comments/cards.py).
-    card_html = models.TextField(blank=True, default="", editable=False)
 
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     held_for = models.CharField(
@@ -79,6 +73,8 @@ class Comment(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Any change to the row: the key of its cached HTML (comments/thread.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     # For moderators only; never rendered in public templates.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -108,8 +104,7 @@ class Comment(models.Model):
         return f"Comment by {self.author_name or 'a guest'} on {self.review.film.title}"
 
     def save(self, *args, **kwargs):
-        """Render the markup when the body changed, and the card when a field it shows did; give
-        a new comment its place in the tree.
+        """Render the markup when the body changed; give a new comment its place in the tree.
 
         The posting view calls `render_body()` before its transaction, so this only re-renders
         the body when someone changed `body` without doing so (the admin, a data fix).
@@ -118,27 +113,16 @@ class Comment(models.Model):
         body_saved = update_fields is None or "body" in update_fields
         if body_saved and getattr(self, "_rendered_from", None) != self.body:
             self.render_body()
-        adding = self._state.adding
-        # A new comment's card waits for its id and `created_at`: see below.
-        card_saved = not adding and (update_fields is None or not CARD_SOURCES.isdisjoint(update_fields))
-        if card_saved:
-            self.render_card()
         if update_fields is not None:
-            update_fields = {*update_fields}
-            if body_saved:
-                update_fields.add("body_html")
-            if card_saved:
-                update_fields.add("card_html")
-            kwargs["update_fields"] = update_fields
+            # `updated_at` keys the cached HTML: every save of the row moves it.
+            kwargs["update_fields"] = {*update_fields, "updated_at", *(["body_html"] if body_saved else [])}
+        adding = self._state.adding
         if adding and self.parent_id:
             self.depth = self.parent.depth + 1
         super().save(*args, **kwargs)
         if adding or not self.path:
             self.path = self.tree_path()
-            changes = {"path": self.path}
-            if adding:
-                changes["card_html"] = self.render_card()
-            Comment.objects.filter(pk=self.pk).update(**changes)
+            Comment.objects.filter(pk=self.pk).update(path=self.path)
         quoted = getattr(self, "_quoted", None)
         if body_saved and quoted is not None and (quoted or not adding):
             self.quoted_comments.set(quoted)
@@ -151,6 +135,11 @@ class Comment(models.Model):
         if self.author_id:
             return self.author.public_name
         return self.guest_name
+
+    @property
+    def has_linkable_website(self):
+        """A guest's website is linked from their name only when it is a web address."""
+        return self.guest_website.lower().startswith(("http://", "https://"))
 
     def tree_path(self):
         own = f"{self.pk:0{PATH_STEP}d}"
@@ -170,14 +159,6 @@ class Comment(models.Model):
         self._quoted = set(statuses)
         return self.body_html
 
-    def render_card(self):
-        """Render `card_html` from this row (comments/cards.py): needs `pk` and `created_at`.
-
-        For rows written without `save()` (`bulk_create`, `update()` of a field the card shows).
-        """
-        self.card_html = cards.card_html(self)
-        return self.card_html
-
     def rerender_quoters(self):
         """Re-render comments that quote this one (its visibility changed): their quotes of it
         show "quoted comment removed" while it is not visible. Call inside the transaction."""
@@ -186,7 +167,7 @@ class Comment(models.Model):
             quoter.render_body()
             if quoter.body_html != before:
                 Comment.objects.filter(pk=quoter.pk).update(
-                    body_html=quoter.body_html, card_html=quoter.render_card()
+                    body_html=quoter.body_html, updated_at=timezone.now()
                 )
                 if quoter.is_visible:
                     Review(pk=quoter.review_id).bump_thread()
@@ -226,7 +207,9 @@ class Rejection(models.TextChoices):
 class HeldFor(models.TextChoices):
     """Machine-readable reasons stored in `Comment.held_for` (shown to editors)."""
 
-    TAMPER = "tamper", "Form tampered or expired"
+    TAMPER = "tamper", "Form tampered with"
+    TOO_FAST = "too_fast", "Sent within seconds of the page loading"
+    EXPIRED_FORM = "expired_form", "Form left open for hours"
     HONEYPOT = "honeypot", "Honeypot filled"
     DISALLOWED_WORD = "disallowed_word", "Disallowed word"
     WATCH_WORD = "watch_word", "Watch word"
@@ -356,10 +339,6 @@ class Ban(models.Model):
     @property
     def is_active(self):
         return self.expires_at is None or self.expires_at > timezone.now()
-
-    @property
-    def is_permanent(self):
-        return self.expires_at is None
 
 
 class WordListEntry(models.Model):

@@ -10,6 +10,8 @@ The pipeline, in order (the first step that decides, decides):
 1. review closed                          -> Refused 403, nothing stored
 2. author banned or suspended             -> Refused 403 saying until when, attempt logged
 3. tampered form or honeypot              -> stored as spam (the poster sees "awaiting moderation")
+   (a form sent within 3 s, or left open for hours, is a person's: it goes on through the
+   pipeline and is held rather than approved, with that reason)
 4. flood (15 s; 10/h per guest IP; 30/h per account; editors exempt) -> Refused 429
 5. duplicate within 24 hours              -> Refused 409 with the first one
 6. staff or the review's critic           -> approved
@@ -29,6 +31,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from reviewsite.siteurl import site_url
 
 from . import tasks
 from .models import (
@@ -69,9 +73,23 @@ def screen(comment, *, tampered=False, request=None, editing=False):
     """Decide a comment's status and `held_for`, or raise `Refused`.
 
     `tampered` is True (or a `HeldFor` value such as "honeypot") when the anti-tamper form
-    failed. `editing` is set when the author edits a stored comment: flood and duplicate
-    checks are for new comments only.
+    failed. A value in `HOLD_INSTEAD_OF_SPAM` (too fast, expired form) is not spam: the
+    comment is screened as usual and held where it would have been approved. `editing` is
+    set when the author edits a stored comment: flood and duplicate checks are for new
+    comments only.
     """
+    if tampered in HOLD_INSTEAD_OF_SPAM:
+        _screen(comment, tampered=False, editing=editing)
+        if comment.status == Status.APPROVED and not (comment.is_staff or comment.is_critic):
+            _decide(comment, Status.PENDING, tampered)
+        return
+    _screen(comment, tampered=tampered, editing=editing)
+
+
+HOLD_INSTEAD_OF_SPAM = frozenset({HeldFor.TOO_FAST, HeldFor.EXPIRED_FORM})
+
+
+def _screen(comment, *, tampered, editing):
     comment._fingerprint_key = None
     review = comment.review
     if not review.comments_are_open():
@@ -110,6 +128,27 @@ def _decide(comment, status, held_for):
     comment.status, comment.held_for = status, held_for
 
 
+# What the poster is told when their comment is held (spam is not explained: bots read it too).
+HELD_EXPLANATIONS = {
+    HeldFor.TOO_FAST: "It was sent within a few seconds of the page loading, which is what spam robots do, "
+    "so an editor will take a quick look.",
+    HeldFor.EXPIRED_FORM: "The page had been open for hours, so an editor will take a quick look.",
+    HeldFor.WATCH_WORD: "It uses a word our editors like to read in context first.",
+    HeldFor.LINKS: "It has several links, so an editor will check them first.",
+    HeldFor.NEW_COMMENTER: "An editor reads a new commenter's first comments before they go up.",
+    HeldFor.UNVERIFIED_EMAIL: "Please confirm your e-mail address with the link we sent you; "
+    "an editor will also take a look.",
+    HeldFor.REPORTED: "Readers reported it, so an editor will look at it again.",
+}
+
+
+def held_explanation(comment):
+    """Why a held comment is waiting, in the poster's words (empty for spam and the undisclosed)."""
+    if comment.status != Status.PENDING:
+        return ""
+    return HELD_EXPLANATIONS.get(comment.held_for, "")
+
+
 def _author_q(comment, prefix=""):
     """Comments by the same author: the account, or for a guest the e-mail address."""
     if comment.author_id:
@@ -142,7 +181,8 @@ def ban_message(ban):
         when = "You are banned from commenting."
     else:
         local = timezone.localtime(ban.expires_at)
-        when = f"You can't comment until {date_format(local, 'DATETIME_FORMAT')}."
+        # "… 3 p.m." must not become "3 p.m..".
+        when = f"You can't comment until {date_format(local, 'DATETIME_FORMAT').rstrip('.')}."
     return f"{when} Reason: {ban.reason}"
 
 
@@ -150,16 +190,18 @@ def _check_flood(comment):
     if comment.is_staff:
         return
     now = timezone.now()
-    recent = Comment.objects.filter(
-        created_at__gte=now - timedelta(seconds=settings.MARQUEE_MODERATION_FLOOD_SECONDS)
-    )
-    same_poster = _author_q(comment)
-    if comment.ip_address:
-        same_poster |= Q(ip_address=comment.ip_address)
-    if recent.filter(same_poster).exists():
-        raise Refused(
-            "You're posting too fast. Please wait a few seconds and send your comment again.", status=429
-        )
+    window = settings.MARQUEE_MODERATION_FLOOD_SECONDS
+    # 0 turns the window off (a comment committed by a concurrent request a moment after `now`
+    # would otherwise still count as "recent").
+    if window > 0:
+        recent = Comment.objects.filter(created_at__gte=now - timedelta(seconds=window))
+        same_poster = _author_q(comment)
+        if comment.ip_address:
+            same_poster |= Q(ip_address=comment.ip_address)
+        if recent.filter(same_poster).exists():
+            raise Refused(
+                "You're posting too fast. Please wait a few seconds and send your comment again.", status=429
+            )
     hour_ago = now - timedelta(hours=1)
     if comment.author_id:
         limit = settings.MARQUEE_MODERATION_ACCOUNT_PER_HOUR
@@ -324,7 +366,9 @@ def post(comment):
 
 
 def _after_commit(task, *args):
-    transaction.on_commit(lambda: task.enqueue(*args))
+    # The address is read now, while the request that caused the e-mail is current.
+    base = site_url()
+    transaction.on_commit(lambda: task.enqueue(*args, site_url=base))
 
 
 def _notify_posted(comment):
@@ -710,6 +754,31 @@ def can_edit(comment, now=None):
     now = now or timezone.now()
     window = timedelta(minutes=settings.MARQUEE_MODERATION_EDIT_MINUTES)
     return comment.status in (Status.APPROVED, Status.PENDING) and now - comment.created_at <= window
+
+
+def edit_refusal(comment, now=None):
+    """Why the author may not edit this comment, in words they understand ("" when they may)."""
+    if can_edit(comment, now):
+        return ""
+    minutes = settings.MARQUEE_MODERATION_EDIT_MINUTES
+    if comment.status == Status.REMOVED:
+        if comment.held_for == HeldFor.AUTHOR_DELETED:
+            return "You deleted this comment, so there is nothing left to edit."
+        return "An editor removed this comment, so it can no longer be edited."
+    if comment.status == Status.REJECTED:
+        return (
+            "An editor decided not to publish this comment (we sent you an e-mail saying why), "
+            "so it can no longer be edited. You can still delete it."
+        )
+    if comment.status == Status.SPAM:
+        return (
+            "Our filters set this comment aside for an editor, so it can't be edited now. "
+            "If it was held by mistake, an editor will publish it. You can still delete it."
+        )
+    return (
+        f"Comments can be edited only in the first {minutes} minutes after posting, and this one "
+        "is older. You can still delete it, and post a new comment."
+    )
 
 
 def author_edit(comment, *, body, by=None, request=None):

@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from reviewsite.siteurl import site_url
+
 from .models import Comment, EditorDigest, HeldFor, Rejection, SentNotification, VerifiedGuestEmail
 
 EDITORS_GROUP = "Editors"
@@ -39,7 +41,7 @@ def header_text(value, limit=120):
 
 
 def absolute(path):
-    return settings.MARQUEE_SITE_URL + path
+    return site_url() + path
 
 
 def _email_digest(email):
@@ -137,7 +139,7 @@ def _claim(comment, kind):
 
 
 def _send(to, subject, template, context, *, headers=None):
-    context = {"site_name": settings.MARQUEE_SITE_NAME, "site_url": settings.MARQUEE_SITE_URL, **context}
+    context = {"site_name": settings.MARQUEE_SITE_NAME, "site_url": site_url(), **context}
     body = render_to_string(template, context)
     message = EmailMessage(
         subject=header_text(f"[{settings.MARQUEE_SITE_NAME}] {subject}", limit=200),

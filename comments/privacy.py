@@ -1,4 +1,5 @@
-"""The comments part of "Download my data" and "Delete my account" (see `accounts.privacy`).
+"""The comments part of "Download my data" and "Delete my account" (see `accounts.privacy`),
+and the housekeeping that forgets old comments' IP addresses and user agents.
 
 Registered in `CommentsConfig.ready()`. An erased person's comments stay in their threads as
 "Deleted user" with e-mail, website, IP and user agent cleared; if they ask for removal, each
@@ -6,6 +7,11 @@ becomes a tombstone (status removed, text cleared) so replies keep their place.
 """
 
 from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.names import skeleton
 from reviews.models import Critic
@@ -108,18 +114,11 @@ def erase_comments(*, user=None, email=None, remove=False):
             held_for=HeldFor.AUTHOR_DELETED,
             body="",
             body_html="",
-            card_html="",  # a tombstone: the thread never shows its card
         )
         hidden.update(comment.review_id for comment in comments if comment.is_visible)
         CommentRevision.objects.filter(comment_id__in=ids).delete()
-    Comment.objects.filter(pk__in=ids).update(**changes)
-    if not remove:
-        # Still shown, under the new name: their cards show the old name and website.
-        for comment in comments:
-            for name, value in changes.items():
-                setattr(comment, name, value)
-            comment.render_card()
-        Comment.objects.bulk_update(comments, ["card_html"], batch_size=500)
+    # `updated_at` moves so the cached HTML of comments still shown (under the new name) goes.
+    Comment.objects.filter(pk__in=ids).update(**changes, updated_at=timezone.now())
     reviews = {comment.review_id: comment.review for comment in comments}
     for review_id, review in reviews.items():
         review.bump_thread(count_delta=-hidden[review_id])
@@ -127,3 +126,19 @@ def erase_comments(*, user=None, email=None, remove=False):
     for comment in Comment.objects.filter(pk__in=ids):
         comment.rerender_quoters()
     return erased + len(comments)
+
+
+def clear_old_addresses(*, now=None, days=None):
+    """Forget the IP address and user agent of comments older than the retention period.
+
+    They serve moderation (flood limits look back an hour, IP bans are made from recent
+    comments); after `MARQUEE_COMMENT_IP_RETENTION_DAYS` they are only a liability. Bans keep
+    their own copy of an address. Returns how many comments were cleared.
+    """
+    days = settings.MARQUEE_COMMENT_IP_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .update(ip_address=None, user_agent="")
+    )

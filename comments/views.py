@@ -17,11 +17,19 @@ CLOSED = "Comments are closed on this review."
 UNVERIFIED = "Please verify your e-mail address before commenting."
 
 
-def _form_page(request, review, form, *, parent=None, status=200, refusal="", existing=None, state="open"):
-    parent_html = ""
-    if parent is not None:
-        # Built from escaped parts and body_html, which was sanitised on save.
-        parent_html = mark_safe(thread.Renderer(comments_open=False).render(parent))  # noqa: S308
+def _form_page(
+    request,
+    review,
+    form,
+    *,
+    parent=None,
+    status=200,
+    refusal="",
+    existing=None,
+    state="open",
+    preview_html="",
+    kept_text="",
+):
     return render(
         request,
         "comments/comment_form_page.html",
@@ -30,13 +38,14 @@ def _form_page(request, review, form, *, parent=None, status=200, refusal="", ex
             "film": review.film,
             "form": form,
             "parent": parent,
-            "parent_html": parent_html,
             "refusal": refusal,
             "existing": existing,
             "existing_url": thread.comment_url(existing) if existing is not None and existing.pk else "",
             "state": state,
             "signed_in": request.user.is_authenticated,
             "on_form_page": True,
+            "preview_html": preview_html,
+            "kept_text": kept_text,
         },
         status=status,
     )
@@ -60,14 +69,26 @@ def post_comment(request, review_id):
     unless `moderation.post()` runs; its transaction holds only the writes."""
     review = _published_review(review_id)
     state = _visitor_state(request, review)
-    if state == "closed":
-        return _form_page(request, review, None, status=403, refusal=CLOSED, state=state)
-    if state == "unverified":
-        return _form_page(request, review, None, status=403, refusal=UNVERIFIED, state=state)
+    if state != "open":
+        # No form to post with, but the text they wrote comes back to them to keep.
+        return _form_page(
+            request,
+            review,
+            None,
+            status=403,
+            refusal=CLOSED if state == "closed" else UNVERIFIED,
+            state=state,
+            kept_text=request.POST.get("body", "")[:5000],
+        )
     form = CommentForm(review, request.POST, user=request.user)
     if not form.is_valid():
         parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
         return _form_page(request, review, form, parent=parent, status=400)
+    if request.POST.get("preview"):
+        # Rendered by the same code that renders it on save; nothing is stored, and the form
+        # (with its original anti-tamper token) comes back as typed.
+        preview = mark_safe(markup.render(form.cleaned_data["body"]))  # noqa: S308 - sanitised by render()
+        return _form_page(request, review, form, parent=form.cleaned_data.get("parent"), preview_html=preview)
     comment = form.build_comment(request)
     comment.render_body()
     try:
@@ -89,9 +110,11 @@ def post_comment(request, review_id):
         messages.success(request, "Thanks: your comment is up.")
         return redirect(thread.comment_url(comment))
     thread.remember_pending(request, comment)
+    explanation = moderation.held_explanation(comment)
     messages.info(
         request,
-        "Thanks! Your comment is awaiting moderation. Only you can see it until an editor approves it.",
+        "Thanks! Your comment is awaiting moderation. Only you can see it until an editor approves it."
+        + (f" {explanation}" if explanation else ""),
     )
     return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
 
@@ -105,6 +128,7 @@ def _remember_guest(request, form):
             "name": data["name"],
             "email": data["email"],
             "website": data.get("website", ""),
+            "notify_replies": data.get("notify_replies", False),
             "remember": True,
         }
     else:

@@ -97,12 +97,23 @@ def _own_comment(request, pk):
     return comment
 
 
+def _refused(request, comment, *, action, reason, status, template_context):
+    """The author's Edit or Delete link explains itself, on a page of its own (not a bare 403)."""
+    return render(
+        request,
+        "comments/comment_refused.html",
+        {"comment": comment, "action": action, "reason": reason, **template_context},
+        status=status,
+    )
+
+
 def _edit(request, comment, *, template_context):
-    if comment.status == Comment.Status.REMOVED:
-        raise Http404("This comment was deleted.")
-    if not moderation.can_edit(comment):
-        minutes = settings.MARQUEE_MODERATION_EDIT_MINUTES
-        raise PermissionDenied(f"Comments can be edited only in the first {minutes} minutes.")
+    refusal = moderation.edit_refusal(comment)
+    if refusal:
+        status = 404 if comment.status == Comment.Status.REMOVED else 403
+        return _refused(
+            request, comment, action="edit", reason=refusal, status=status, template_context=template_context
+        )
     form = EditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     status = 200
     if request.method == "POST":
@@ -140,7 +151,14 @@ def _edit(request, comment, *, template_context):
 
 def _delete(request, comment, *, template_context):
     if comment.status == Comment.Status.REMOVED:
-        raise Http404("This comment was already deleted.")
+        return _refused(
+            request,
+            comment,
+            action="delete",
+            reason=moderation.edit_refusal(comment),
+            status=404,
+            template_context=template_context,
+        )
     if request.method == "POST":
         moderation.author_delete(comment, by=request.user if request.user.is_authenticated else None)
         messages.success(request, "Your comment is deleted.")

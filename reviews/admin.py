@@ -60,11 +60,6 @@ class FilmAdmin(SafeAdminInputMixin, admin.ModelAdmin):
         ("More", {"fields": ["poster", "country", "language"]}),
     ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Credits are saved after the film: mark its review pages changed once they are in.
-        form.instance.reviews.touch()
-
 
 class BookInline(admin.TabularInline):
     model = Book
@@ -79,10 +74,6 @@ class CriticAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["account"]
     inlines = [BookInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.reviews.touch()
 
 
 class ReviewAdminForm(forms.ModelForm):

@@ -19,7 +19,8 @@ class ArchiveFilterForm(forms.Form):
     genre = forms.ChoiceField(label="Genre", required=False)
     stars = forms.TypedChoiceField(
         label="Rating",
-        choices=[("", "Any rating")] + [(str(n), f"{n} stars or more") for n in (5, 4, 3, 2, 1)],
+        choices=[("", "Any rating")]
+        + [(str(n), f"{n} star{'s' if n != 1 else ''} or more") for n in (5, 4, 3, 2, 1)],
         coerce=int,
         required=False,
         empty_value=None,

@@ -1,12 +1,14 @@
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from reviewsite.images import ProcessedImageField
 
@@ -39,10 +41,6 @@ class Genre(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Review.objects.filter(film__genres=self).touch()
-
     def get_absolute_url(self):
         return reverse("reviews:genre-detail", args=[self.slug])
 
@@ -72,11 +70,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Name, photo and "known for" appear in film boxes: their pages must change too.
-        Review.objects.filter(film__credits__person=self).touch()
 
     def get_absolute_url(self):
         return reverse("reviews:person-detail", args=[self.slug])
@@ -122,19 +115,33 @@ class Film(models.Model):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # The film box is part of every review page of this film; "known for" links by its title.
-        self.reviews.touch()
-        Review.objects.naming_known_for(self.title).touch()
-
     def get_absolute_url(self):
         return reverse("reviews:film-detail", args=[self.slug])
+
+    @cached_property
+    def box(self):
+        """What the film box shows besides the film's own fields (two queries, made only when
+        the box is rendered: the review page caches it as a fragment)."""
+        credits = list(Credit.objects.for_film_box(self))
+        return FilmBox(
+            directors=[c for c in credits if c.role == Credit.Role.DIRECTOR],
+            writers=[c for c in credits if c.role == Credit.Role.WRITER],
+            cast=[c for c in credits if c.role == Credit.Role.CAST],
+            genres=list(self.genres.all()),
+        )
 
     @property
     def mpaa_label(self):
         """ "MPAA R" as schema.org's contentRating wants it; empty when not rated."""
         return "" if self.mpaa_rating == self.Rating.NOT_RATED else f"MPAA {self.mpaa_rating}"
+
+
+@dataclass
+class FilmBox:
+    directors: list
+    writers: list
+    cast: list
+    genres: list
 
 
 class CreditQuerySet(models.QuerySet):
@@ -143,6 +150,23 @@ class CreditQuerySet(models.QuerySet):
 
     def cast(self):
         return self.filter(role=Credit.Role.CAST)
+
+    def for_film_box(self, film):
+        """Directors, writers and cast of `film` in billing order, with their people; each has
+        `known_for_slug`, the latest published review of the (other) film the person is known for."""
+        known_for_review = (
+            Review.objects.published()
+            .filter(film__title__iexact=OuterRef("person__known_for"))
+            .exclude(film_id=film.pk)
+            .order_by("-published_at")
+            .values("slug")[:1]
+        )
+        return (
+            self.filter(film=film, role__in=[Credit.Role.DIRECTOR, Credit.Role.WRITER, Credit.Role.CAST])
+            .select_related("person")
+            .annotate(known_for_slug=Subquery(known_for_review))
+            .order_by("billing_order", "pk")
+        )
 
 
 class Credit(models.Model):
@@ -172,15 +196,6 @@ class Credit(models.Model):
     def __str__(self):
         return f"{self.person} – {self.get_role_display()} – {self.film}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Review.objects.filter(film_id=self.film_id).touch()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        Review.objects.filter(film_id=self.film_id).touch()
-        return result
-
 
 class Critic(models.Model):
     name = models.CharField(max_length=120)
@@ -208,11 +223,6 @@ class Critic(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # The "About the critic" box is part of each of their review pages.
-        self.reviews.touch()
-
     def get_absolute_url(self):
         return reverse("reviews:critic-detail", args=[self.slug])
 
@@ -235,20 +245,15 @@ class Book(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Review.objects.filter(critic_id=self.critic_id).touch()
-
 
 class ReviewQuerySet(models.QuerySet):
     def bump_threads(self):
         """Record that these reviews' visible threads changed (as `Review.bump_thread`)."""
         return self.update(thread_version=F("thread_version") + 1, thread_changed_at=timezone.now())
 
-    def published(self, *, now=None):
-        """Visible to the public: published status and a publish date not in the future (`now`
-        for a query compiled once and run later, see reviewsite/prepared.py)."""
-        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=now or timezone.now())
+    def published(self):
+        """Visible to the public: published status and a publish date not in the future."""
+        return self.filter(status=Review.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def drafts(self):
         return self.filter(status=Review.Status.DRAFT)
@@ -268,7 +273,8 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(critic__account=user)
 
     def touch(self):
-        """Mark pages that show these reviews as changed (conditional GET, page and fragment caches)."""
+        """Mark pages that show these reviews as changed (conditional GET, page and fragment caches).
+        Called by the receivers in reviews/signals.py, the one place that knows what a page shows."""
         return self.update(updated_at=timezone.now())
 
     def naming_known_for(self, title):
@@ -349,8 +355,6 @@ class Review(models.Model):
                 "updated_at",
             }
         super().save(*args, **kwargs)
-        # "Known for <this film>" on other reviews' pages links here while this one is published.
-        Review.objects.naming_known_for(self.film.title).exclude(pk=self.pk).touch()
 
     def get_absolute_url(self):
         return reverse("reviews:review-detail", args=[self.slug])

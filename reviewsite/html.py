@@ -45,8 +45,29 @@ REVIEW_ATTRIBUTES = {
 
 # Reader comments: stricter; no headings, no arbitrary classes beyond ours.
 COMMENT_TAGS = frozenset(
-    {"p", "br", "strong", "em", "a", "blockquote", "cite", "footer", "details", "summary", "span"}
+    {
+        "p",
+        "br",
+        "strong",
+        "em",
+        "a",
+        "blockquote",
+        "cite",
+        "footer",
+        "details",
+        "summary",
+        "span",
+        "label",
+        "input",
+    }
 )
+
+
+def _comment_input_attribute(tag, name, value):
+    """The inline spoiler's toggle is the only input a comment has: a checkbox, nothing else."""
+    return (name == "type" and value == "checkbox") or (name == "class" and value == "spoiler-check")
+
+
 COMMENT_ATTRIBUTES = {
     "a": ["href", "rel", "class"],
     "blockquote": ["class", "data-quote-id"],
@@ -55,6 +76,8 @@ COMMENT_ATTRIBUTES = {
     "details": ["class", "open"],
     "summary": ["class"],
     "span": ["class"],
+    "label": ["class"],
+    "input": _comment_input_attribute,
 }
 
 PROTOCOLS = frozenset({"http", "https", "mailto"})

@@ -11,19 +11,12 @@ request whose page is being rendered for the cache gets a placeholder, which rec
 value goes. The CSRF token is registered here; apps register their own (the comments app its
 form's `security` token, in `CommentsConfig.ready()`).
 
-A page can also be cached as a *shell* (`serve(..., shell_key=..., subject=...)`): the page with
-holes for its *parts*, values that change more often than the rest of the page but are the same
-for every reader (the review page's comment thread, which changes with every approved comment,
-while the review around it changes only when edited). Parts are registered by name
-(`register_part`) and asked for with `part(request, name, *args)`, which returns a placeholder
-while a shell is rendered (None otherwise, when the caller renders the value itself). When the
-parts change the page misses but the shell hits: the parts are computed by their functions and
-put into the shell, and no template is rendered.
-
 The key is the caller's validators (for the review page, its ETag) plus everything else the bytes
 depend on: scheme, host and path with query string. Only query strings made of a small page
 number are cached, so arbitrary query strings cannot fill the cache. Pieces are bytes in a tuple:
-any cache backend (local memory, Redis across processes) stores them as they are.
+any cache backend (local memory, Redis across processes) stores them as they are. They live in
+the "html" cache alias, versioned by the templates' digest (settings), like every rendered
+fragment the page is made of.
 """
 
 import hashlib
@@ -31,7 +24,7 @@ import re
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
@@ -39,17 +32,11 @@ CSRF = "csrf"
 _FILLING = "_page_cache_fill"
 _PAGE_QUERY = re.compile(r"(page=[1-9][0-9]{0,3})?")
 _fresh = {}
-_parts = {}
 
 
 def register_fresh_value(name, function):
     """`function(request, *args)` returns a value that must be fresh on every request."""
     _fresh[name] = function
-
-
-def register_part(name, function):
-    """`function(subject, *args)` returns the HTML of a part of a shell (see `serve`)."""
-    _parts[name] = function
 
 
 register_fresh_value(CSRF, lambda request: get_token(request))
@@ -58,10 +45,9 @@ register_fresh_value(CSRF, lambda request: get_token(request))
 class _Fill:
     """Hands out placeholders while a page is rendered for the cache, and remembers them."""
 
-    def __init__(self, *, shell=False):
+    def __init__(self):
         self.marker = f"\x00pagecache-{secrets.token_hex(8)}-"
         self.slots = []  # (name, args), in the order first asked for
-        self.shell = shell  # parts are placeholders too
 
     def placeholder(self, name, args):
         slot = (name, args)
@@ -90,15 +76,6 @@ def fresh_value(request, name, *args):
     return _fresh[name](request, *args)
 
 
-def part(request, name, *args):
-    """A placeholder for the part `name` while a shell is being rendered for the cache, else None
-    (the caller then renders the part itself)."""
-    fill = getattr(request, _FILLING, None)
-    if fill is None or not fill.shell:
-        return None
-    return fill.placeholder(name, args)
-
-
 def fill_context(request):
     """Template context a page rendered for the cache needs: `{% csrf_token %}` as a slot."""
     return {"csrf_token": fresh_value(request, CSRF)} if getattr(request, _FILLING, None) else {}
@@ -113,45 +90,31 @@ def cache_key(request, *validators):
     return f"page:{digest[:40]}"
 
 
-def serve(request, key, render, *, shell_key=None, subject=None):
+def serve(request, key, render):
     """The page under `key` with fresh per-request values; `render(extra_context)` on a miss
     returns the rendered response, stored only if it is a plain 200 that set no cookie and took
-    no per-request value outside the registered slots.
-
-    With `shell_key`, a miss looks for the shell there first and only renders when that misses
-    too; the parts are computed with `subject` (their functions' first argument)."""
-    stored = cache.get(key)
+    no per-request value outside the registered slots."""
+    store = caches["html"]
+    stored = store.get(key)
     if stored is not None:
         return _response(request, stored)
-    shell = cache.get(shell_key) if shell_key is not None else None
-    response = None
-    if shell is None:
-        fill = _Fill(shell=shell_key is not None)
-        csrf_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-        setattr(request, _FILLING, fill)
-        try:
-            response = render(fill_context(request))
-        finally:
-            delattr(request, _FILLING)
-            leaked_csrf = request.META["CSRF_COOKIE_NEEDS_UPDATE"]
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = bool(csrf_used or leaked_csrf)
-        if response.streaming:
-            return response
-        pieces, gaps = fill.split(response.content.decode(response.charset))
-        shell = (response["Content-Type"], pieces, gaps, tuple(fill.slots))
-        cacheable = response.status_code == 200 and not leaked_csrf and not response.cookies
-        if cacheable and shell_key is not None:
-            cache.set(shell_key, shell, settings.MARQUEE_PAGE_CACHE_SECONDS)
-    else:
-        cacheable = True
-    page = _with_parts(shell, subject)
-    if cacheable:
-        cache.set(key, page, settings.MARQUEE_PAGE_CACHE_SECONDS)
-    if response is None:
-        return _response(request, page)
-    _, pieces, gaps, slots = page
-    response.content = b"".join(_chunks(request, pieces, gaps, slots))
+    fill = _Fill()
+    csrf_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    setattr(request, _FILLING, fill)
+    try:
+        response = render(fill_context(request))
+    finally:
+        delattr(request, _FILLING)
+        leaked_csrf = request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = bool(csrf_used or leaked_csrf)
+    if response.streaming:
+        return response
+    pieces, gaps = fill.split(response.content.decode(response.charset))
+    page = (response["Content-Type"], pieces, gaps, tuple(fill.slots))
+    if response.status_code == 200 and not leaked_csrf and not response.cookies:
+        store.set(key, page, settings.MARQUEE_PAGE_CACHE_SECONDS)
+    response.content = b"".join(_chunks(request, pieces, gaps, fill.slots))
     return response
 
 
@@ -165,31 +128,6 @@ def _response(request, stored):
         response.write(chunk)
     response["Content-Length"] = sum(map(len, chunks))
     return response
-
-
-def _with_parts(shell, subject):
-    """The shell with its parts put in: a page whose only slots are per-request values."""
-    content_type, pieces, gaps, slots = shell
-    if not any(slots[gap][0] in _parts for gap in gaps):
-        return shell
-    values = {}
-    page_pieces, page_gaps, page_slots = [], [], []
-    current = [pieces[0]]
-    for gap, piece in zip(gaps, pieces[1:], strict=True):
-        name, args = slots[gap]
-        if name in _parts:
-            if gap not in values:
-                values[gap] = _parts[name](subject, *args).encode()
-            current.append(values[gap])
-        else:
-            page_pieces.append(b"".join(current))
-            current = []
-            if slots[gap] not in page_slots:
-                page_slots.append(slots[gap])
-            page_gaps.append(page_slots.index(slots[gap]))
-        current.append(piece)
-    page_pieces.append(b"".join(current))
-    return content_type, tuple(page_pieces), tuple(page_gaps), tuple(page_slots)
 
 
 def _chunks(request, pieces, gaps, slots):

@@ -3,6 +3,7 @@
 Every variable is listed with its default in README.md ("Configuration").
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "reviewsite.siteurl.SiteURLMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -129,20 +131,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "marquee"),
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "marquee"),
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "marquee",
-        }
+    # Per process; room for every comment of a few busy threads (the default is 300 entries).
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "marquee",
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_LOCMEM_CACHE_ENTRIES", 50_000)},
     }
+
+
+def html_version(base_dir=BASE_DIR):
+    """A digest of everything rendered HTML depends on besides the data: our templates, the
+    template tags that write HTML, the pinned packages (their templates), the time zone and the
+    thread's depth setting, plus DJANGO_HTML_VERSION for anything else a deploy changes. Read
+    once at start-up."""
+    digest = hashlib.sha256()
+    for part in (os.environ.get("DJANGO_HTML_VERSION", ""), TIME_ZONE, MARQUEE_COMMENTS_MAX_DEPTH):
+        digest.update(f"{part}\x1f".encode())
+    sources = [*(base_dir / "templates").rglob("*"), *base_dir.glob("*/templatetags/*.py")]
+    for path in sorted([*sources, base_dir / "requirements.txt"]):
+        if path.is_file():
+            digest.update(path.relative_to(base_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:12], 16)
+
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -286,18 +303,25 @@ MARQUEE_COMMENTS_CLOSE_AFTER_DAYS = env_int("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", 
 # --- Comments (comments/): the thread on the review page ------------------
 MARQUEE_COMMENTS_PER_PAGE = env_int("DJANGO_COMMENTS_PER_PAGE", 50)  # top-level threads a page
 MARQUEE_COMMENTS_MAX_DEPTH = env_int("DJANGO_COMMENTS_MAX_DEPTH", 5)  # deeper replies show at this depth
-MARQUEE_COMMENTS_FORM_MIN_SECONDS = 3  # a form posted sooner after rendering is spam
-MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is spam
+MARQUEE_COMMENTS_FORM_MIN_SECONDS = 3  # a form posted sooner after rendering is held for an editor
+MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is held for an editor
 MARQUEE_COMMENTS_CACHE_SECONDS = env_int("DJANGO_COMMENTS_CACHE_SECONDS", 24 * 60 * 60)  # thread fragments
 # Whole pages for anonymous readers (reviewsite/pagecache.py); keyed by the page's validators.
 MARQUEE_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60 * 60)
-# Absolute links in e-mail (notifications, confirmation and unsubscribe links).
-MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Rendered HTML (comment fragments, thread pages, review fragments, whole pages) lives in its own
+# cache alias, versioned by `html_version()`: a deploy that changes a template never serves the old
+# HTML, and nothing else needs bumping. Counters and sessions stay in "default".
+CACHES = {"default": _cache, "html": {**_cache, "VERSION": html_version()}}
+# Absolute links in e-mail (notifications, confirmation and unsubscribe links). Empty: the
+# address of the request that caused the e-mail (reviewsite/siteurl.py).
+MARQUEE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 
 # --- Comment moderation (comments/moderation.py) ----------------------------
-MARQUEE_MODERATION_FLOOD_SECONDS = 15  # one comment per account / e-mail / IP in this window
-MARQUEE_MODERATION_GUEST_IP_PER_HOUR = 10
-MARQUEE_MODERATION_ACCOUNT_PER_HOUR = 30
+# Flood limits. The soak (bench/soak.py) turns them off through the environment: its 50 clients
+# all come from 127.0.0.1, and it measures storage, not refusals.
+MARQUEE_MODERATION_FLOOD_SECONDS = env_int("DJANGO_MODERATION_FLOOD_SECONDS", 15)  # one comment per poster
+MARQUEE_MODERATION_GUEST_IP_PER_HOUR = env_int("DJANGO_MODERATION_GUEST_IP_PER_HOUR", 10)
+MARQUEE_MODERATION_ACCOUNT_PER_HOUR = env_int("DJANGO_MODERATION_ACCOUNT_PER_HOUR", 30)
 MARQUEE_MODERATION_DUPLICATE_HOURS = 24
 MARQUEE_MODERATION_MAX_LINKS = 2  # more links than this: held
 MARQUEE_MODERATION_KNOWN_AFTER_APPROVED = 1  # approved comments before one skips the queue
@@ -309,6 +333,9 @@ MARQUEE_MODERATION_REPORT_THRESHOLD = 3  # distinct readers' reports send a comm
 MARQUEE_MODERATION_EDIT_MINUTES = 15  # authors may edit their comment this long
 MARQUEE_MODERATION_GUEST_LINK_DAYS = 30  # guests' signed edit/delete links
 MARQUEE_MODERATION_CONFIRM_DAYS = 7  # guests' e-mail confirmation links
+# Comments' IP address and user agent (for moderation: floods, bans) are cleared after this
+# many days by the `clear_old_comment_addresses` task (`manage.py clear_comment_addresses`).
+MARQUEE_COMMENT_IP_RETENTION_DAYS = env_int("DJANGO_COMMENT_IP_RETENTION_DAYS", 30)
 # "digest": each editor gets at most one e-mail per MARQUEE_MODERATION_DIGEST_MINUTES listing the
 # comments held since the last one; "each": an e-mail per held comment; "none": no e-mail.
 MARQUEE_MODERATION_NOTIFY_EDITORS = os.environ.get("DJANGO_MODERATION_NOTIFY_EDITORS", "digest")

@@ -134,6 +134,14 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "I saw it twice and liked it more the second time."
     status = "approved"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Stored through comments/moderation.py as a screened post is: an approved comment counts
+        on its review and bumps its thread, a held one leaves its audit row."""
+        from comments import moderation
+
+        return moderation.post(model_class(*args, **kwargs))
+
 
 # --- Moderation (comments, part 2) ---------------------------------------------------------
 

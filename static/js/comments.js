@@ -92,6 +92,24 @@
       .then(function () { refreshing = false; });
   });
 
+  // Characters left, announced politely while typing (the server enforces the limit).
+  var counter = document.getElementById("body-count");
+  if (counter && body) {
+    var max = parseInt(counter.getAttribute("data-max"), 10) || 5000;
+    var number = window.Intl && Intl.NumberFormat ? new Intl.NumberFormat("en") : { format: String };
+    var lastAnnounced = null;
+    var update = function () {
+      var left = max - body.value.length;
+      counter.textContent = number.format(Math.max(left, 0)) + (left === 1 ? " character left" : " characters left");
+      counter.classList.toggle("is-near-limit", left < 200);
+      // Speak only at the thresholds, not on every key.
+      var band = left < 50 ? 50 : left < 200 ? 200 : null;
+      if (band !== lastAnnounced) { counter.setAttribute("aria-live", band ? "polite" : "off"); lastAnnounced = band; }
+    };
+    body.addEventListener("input", update);
+    update();
+  }
+
   // "3 hours ago" beside the absolute time the server wrote.
   if (window.Intl && Intl.RelativeTimeFormat) {
     var format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" });

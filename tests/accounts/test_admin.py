@@ -1,11 +1,15 @@
 """The accounts admin: comment counts, a link to ban, profile fields."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from accounts.admin import UserAdmin
 from tests.factories import CommentFactory, EditorFactory, ReviewFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
+COLUMNS = list(UserAdmin.list_display)
 
 
 @pytest.fixture
@@ -30,8 +34,15 @@ def test_user_list_shows_comment_counts_and_ban_links(admin_client, django_asser
 
 
 def test_user_list_sorts_by_comment_count(admin_client):
-    response = admin_client.get(reverse("admin:accounts_user_changelist"), {"o": "-6"})
-    assert response.status_code == 200
+    review = ReviewFactory()
+    for username, count in (("two", 2), ("none", 0), ("three", 3)):
+        author = VerifiedUserFactory(username=username)
+        for _ in range(count):
+            CommentFactory(review=review, author=author, guest_name="", guest_email="")
+    column = 1 + COLUMNS.index("comment_count")
+    html = admin_client.get(reverse("admin:accounts_user_changelist"), {"o": f"-{column}"}).content.decode()
+    order = re.findall(r'<th class="field-username"><a [^>]*>([^<]+)</a>', html)
+    assert [name for name in order if name in ("two", "none", "three")] == ["three", "two", "none"]
 
 
 def test_user_change_page_shows_profile_and_preferences(admin_client):

@@ -168,15 +168,16 @@ def test_always_show_spoilers_opens_review_and_comment_spoilers_on_the_review_pa
     review = ReviewFactory()
     type(review).objects.filter(pk=review.pk).update(body_html=SPOILER)
     CommentFactory(review=review, body="Before. [spoiler]The twist.[/spoiler]")
-    review.bump_thread(count_delta=1)
     reader = VerifiedUserFactory()
     client.force_login(reader)
     closed = client.get(review.get_absolute_url()).content.decode()
-    assert closed.count('<details class="spoiler"') == 2 and "<details open" not in closed
+    assert closed.count('<details class="spoiler"') == 1 and "<details open" not in closed
+    assert '<input type="checkbox" class="spoiler-check">' in closed  # the comment's inline spoiler
     reader.always_show_spoilers = True
     reader.save()
     opened = client.get(review.get_absolute_url()).content.decode()
-    assert opened.count('<details open class="spoiler"') == 2
+    assert opened.count('<details open class="spoiler"') == 1
+    assert '<input type="checkbox" class="spoiler-check" checked>' in opened
 
 
 def test_a_critics_name_is_reserved_for_the_critic(client):

@@ -59,24 +59,3 @@ def test_password_resets_are_limited(client, mailoutbox):
     assert 429 in statuses
     assert len(mailoutbox) < 6
     assert_friendly_429(client.post(reverse("account_reset_password"), {"email": "target@example.com"}))
-
-
-def test_configured_limits_cover_login_signup_and_reset(settings):
-    limits = settings.ACCOUNT_RATE_LIMITS
-    assert limits["login"] and limits["login_failed"] and limits["signup"] and limits["reset_password"]
-
-
-def test_limits_are_shared_through_redis_when_configured(monkeypatch):
-    """allauth counts in the default cache, which is Redis (shared by all processes) with REDIS_URL."""
-    import importlib
-
-    from reviewsite import settings as site_settings
-
-    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/0")
-    try:
-        reloaded = importlib.reload(site_settings)
-        assert reloaded.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-        assert reloaded.CACHES["default"]["LOCATION"] == "redis://cache.example:6379/0"
-    finally:
-        monkeypatch.undo()  # the environment as it was (CI may set these), then the module too
-        importlib.reload(site_settings)

@@ -152,3 +152,19 @@ def test_emails_speak_for_the_site(client, mailoutbox, settings):
     message = mailoutbox[0]
     assert message.subject.startswith("[Marquee] ")
     assert "Hello from Marquee!" in message.body and "example.com" not in message.body
+
+
+def test_sign_up_page_speaks_the_sites_language(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert "/members/your-username/" in html and "/members//" not in html
+    assert "Create an account" in html and "Sign Up" not in html
+    assert ">E-mail<" in html or "E-mail" in html
+
+
+def test_sign_in_and_sign_out_pages_are_in_the_sites_look(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert "account-entrance" in html and "Sign In" not in html and "Create an account" in html
+    client.force_login(VerifiedUserFactory())
+    html = client.get(reverse("account_logout")).content.decode()
+    assert "Are you sure you want to sign out?" in html
+    assert "account-nav" not in html and "Sign Out" not in html  # no settings sidebar

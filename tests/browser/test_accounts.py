@@ -30,12 +30,12 @@ def review(db, settings):
 def test_sign_up_verify_profile_comment_and_see_it_on_the_profile(page, live_server, review, mailoutbox):
     page.goto("/")
     page.get_by_role("link", name="Join").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     page.get_by_label("E-mail").fill("nora@example.com")
     page.get_by_label("Username").fill("nora")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
 
     # The link from the e-mail (the test outbox is shared with the live server's thread).
@@ -88,7 +88,7 @@ def test_sign_up_verify_profile_comment_and_see_it_on_the_profile(page, live_ser
 def test_account_pages_work_without_javascript(page_no_js, live_server, db):
     page = page_no_js
     page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     expect(page.get_by_label("Username or e-mail")).to_be_visible()
     page.goto("/accounts/signup/")
     expect(page.get_by_label("Username")).to_be_visible()

@@ -31,7 +31,6 @@ def review():
 
 def approved(review, **kwargs):
     comment = factories.CommentFactory(review=review, **kwargs)
-    review.bump_thread(count_delta=1)
     return comment
 
 
@@ -162,17 +161,47 @@ def test_signed_in_reader_replies_and_quotes_without_javascript(
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_comment_spoiler_stays_hidden_until_clicked(request, live_server, review, javascript):
+def test_inline_spoiler_stays_in_its_sentence_and_opens_by_click_or_keyboard(
+    request, live_server, review, javascript
+):
     page = request.getfixturevalue("page" if javascript else "page_no_js")
     comment = approved(
-        review, guest_name="Jules", body="Ending: [spoiler]The keeper was the narrator.[/spoiler]"
+        review, guest_name="Jules", body="It turns out [spoiler]the keeper was the narrator[/spoiler]. Wow."
     )
     page.goto(review.get_absolute_url())
-    secret = page.locator(f"#comment-{comment.pk} details.spoiler p")
+    body = page.locator(f"#comment-{comment.pk} .comment-body")
+    secret = body.get_by_text("the keeper was the narrator")
+    toggle = body.get_by_role("checkbox", name="Spoiler: show")
     expect(secret).to_be_hidden()
-    page.locator(f"#comment-{comment.pk} details.spoiler summary").click()
+    expect(body.locator("p")).to_have_count(1)  # one sentence, no orphaned "."
+    # Mouse: click the label.
+    body.locator(".spoiler-toggle").click()
     expect(secret).to_be_visible()
+    expect(body.get_by_role("checkbox", name="Spoiler: hide")).to_be_checked()
+    body.locator(".spoiler-toggle").click()
+    expect(secret).to_be_hidden()
+    # Keyboard: Tab reaches it, Space opens it, and the focus ring shows on the label.
+    toggle.focus()
+    page.keyboard.press("Space")
+    expect(secret).to_be_visible()
+    outline = body.locator(".spoiler-toggle").evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_block_spoiler_says_show_then_hide(request, live_server, review, javascript):
+    page = request.getfixturevalue("page" if javascript else "page_no_js")
+    comment = approved(
+        review, guest_name="Jules", body="Ending:\n\n[spoiler]The keeper was the narrator.[/spoiler]"
+    )
+    page.goto(review.get_absolute_url())
+    spoiler = page.locator(f"#comment-{comment.pk} details.spoiler")
+    secret = spoiler.locator("p")
+    expect(secret).to_be_hidden()
+    expect(spoiler.locator("summary")).to_have_text("Spoiler: show", use_inner_text=True)
+    spoiler.locator("summary").click()
     expect(secret).to_have_text("The keeper was the narrator.")
+    expect(spoiler.locator("summary")).to_have_text("Spoiler: hide", use_inner_text=True)
 
 
 def test_a_stale_form_gets_a_fresh_token_before_posting(page, live_server, review):
@@ -193,3 +222,36 @@ def test_a_stale_form_gets_a_fresh_token_before_posting(page, live_server, revie
     expect(page.get_by_role("status")).to_contain_text("awaiting moderation")
     comment = Comment.objects.get(guest_name="Pat Guest")
     assert (comment.status, comment.held_for) != ("spam", "tamper")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_preview_shows_the_comment_as_it_will_look_and_keeps_the_form(
+    request, live_server, review, javascript
+):
+    page = request.getfixturevalue("page" if javascript else "page_no_js")
+    page.goto(review.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Comment").fill("So [b]good[/b]. The end is [spoiler]a dream[/spoiler].")
+    form.get_by_role("textbox", name="Name").fill("Pat Guest")
+    form.get_by_role("textbox", name="E-mail").fill("pat@guest.example")
+    form.get_by_role("checkbox", name="E-mail me when someone replies").check()
+    form.get_by_role("button", name="Preview").click()
+    preview = page.locator(".comment-preview")
+    expect(preview.locator("strong")).to_have_text("good")
+    expect(preview.get_by_text("a dream")).to_be_hidden()
+    form = page.locator("#comment-form")
+    expect(form.get_by_role("textbox", name="Name")).to_have_value("Pat Guest")
+    expect(form.get_by_role("checkbox", name="E-mail me when someone replies")).to_be_checked()
+    assert not Comment.objects.exists()
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("status")).to_contain_text("awaiting moderation")
+    assert Comment.objects.get().body == "So [b]good[/b]. The end is [spoiler]a dream[/spoiler]."
+
+
+def test_character_counter_counts_down_as_you_type(page, live_server, review):
+    page.goto(review.get_absolute_url())
+    counter = page.locator("#body-count")
+    expect(counter).to_have_text("5,000 characters left")
+    page.locator("#id_body").fill("x" * 4_900)
+    expect(counter).to_have_text("100 characters left")
+    expect(counter).to_have_class(re.compile("is-near-limit"))

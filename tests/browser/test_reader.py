@@ -73,6 +73,10 @@ def test_reader_finds_a_review_by_genre_opens_a_spoiler_and_searches_by_actor(pa
     page.keyboard.press("Enter")
     expect(spoiler).to_have_attribute("open", "")
     expect(page.get_by_text("The teacup sends him to the Sunken Place.")).to_be_visible()
+    # One drop cap: the review's first paragraph has it, the spoiler's first paragraph not.
+    first_letter = "el => getComputedStyle(el, '::first-letter').float"
+    assert page.locator(".review-body > p").first.evaluate(first_letter) == "left"
+    assert spoiler.locator("p").first.evaluate(first_letter) == "none"
 
     search = page.get_by_role("search").get_by_label("Search films and reviews")
     search.fill("Kaluuya")

@@ -17,11 +17,10 @@ def review(db):
 
 @pytest.fixture
 def add_comment():
-    """Create a comment the way `moderation.post()` would leave the review's counters."""
+    """Create a comment (through `moderation.post()`) and reload the review's counters."""
 
     def add(review, *, parent=None, status="approved", **kwargs):
         comment = factories.CommentFactory(review=review, parent=parent, status=status, **kwargs)
-        review.bump_thread(count_delta=1 if status == "approved" else 0)
         review.refresh_from_db()
         return comment
 

@@ -192,7 +192,6 @@ def test_change_page_shows_the_comment_in_context(client, editor):
     author = factories.VerifiedUserFactory()
     parent = factories.CommentFactory(review=review, body="The parent's words")
     quoted = factories.CommentFactory(review=review, body="The quoted words")
-    review.bump_thread(count_delta=2)
     factories.CommentFactory(author=author, body="An earlier comment by the author", status="rejected")
     comment = held(
         review=review,

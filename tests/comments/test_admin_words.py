@@ -48,7 +48,7 @@ def test_audit_trail_shows_reasons_statuses_and_comments_in_words(client, editor
     ModerationAction.objects.create(comment=spam, action="spam", reason="tamper", to_status="spam")
     page = client.get(reverse("admin:comments_moderationaction_changelist")).content.decode()
     reasons = cells(page, "reason_words")
-    assert {"Off-topic", "Guest e-mail not verified", "Form tampered or expired"} <= set(reasons)
+    assert {"Off-topic", "Guest e-mail not verified", "Form tampered with"} <= set(reasons)
     assert not set(reasons) & set(CODES)
     about = cells(page, "comment_link")
     assert "Comment by Greta Guest on The Long Reel" in about

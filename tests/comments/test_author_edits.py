@@ -22,7 +22,6 @@ def author():
 @pytest.fixture
 def comment(author):
     comment = factories.CommentFactory(author=author, guest_name="", guest_email="", body="First thoughts.")
-    comment.review.bump_thread(count_delta=1)
     return comment
 
 
@@ -142,7 +141,6 @@ def test_editors_can_restore_an_author_deleted_comment(comment):
 @pytest.fixture
 def guest_comment():
     comment = factories.CommentFactory(guest_name="Pat", guest_email="pat@guest.example", body="Guest words.")
-    comment.review.bump_thread(count_delta=1)
     return comment
 
 

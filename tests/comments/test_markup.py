@@ -48,11 +48,53 @@ def test_url_cannot_break_out_of_the_attribute():
     assert "onmouseover=" not in html.split(">")[0]
 
 
-def test_spoiler_is_details_and_works_without_javascript():
-    html = render("It ends with [spoiler]a twist[/spoiler]")
-    assert '<details class="spoiler"><summary>' in html
-    assert "<p>a twist</p></details>" in html
-    assert "open" not in html
+def test_a_spoiler_on_lines_of_its_own_is_a_block_that_says_show_or_hide():
+    html = render("It ends badly.\n\n[spoiler]A twist.\n\nAnd another.[/spoiler]\n\nGo anyway.")
+    assert html == (
+        "<p>It ends badly.</p>"
+        '<details class="spoiler"><summary><span class="spoiler-word-show">Spoiler: show</span>'
+        '<span class="spoiler-word-hide">Spoiler: hide</span></summary>'
+        "<p>A twist.</p><p>And another.</p></details><p>Go anyway.</p>"
+    )
+    assert "click to show" not in html and "open" not in html
+
+
+def test_a_spoiler_inside_a_sentence_stays_inline():
+    """No orphaned "." on its own line: the sentence stays one paragraph."""
+    html = render("It ends with [spoiler]a twist[/spoiler].")
+    assert html.startswith('<p>It ends with <span class="spoiler-inline">') and html.endswith(
+        "</span></span>.</p>"
+    )
+    assert '<input type="checkbox" class="spoiler-check">' in html
+    assert '<span class="spoiler-text">a twist</span>' in html
+    assert "<details" not in html
+
+
+@pytest.mark.parametrize(
+    ("body", "inline"),
+    [
+        ("[spoiler]the end[/spoiler]", False),
+        ("Line one\n[spoiler]the end[/spoiler]\nLine three", False),
+        ("[spoiler]the end[/spoiler] was great", True),
+        ("so [spoiler]the end[/spoiler]", True),
+        ("so [b]bold[/b] [spoiler]x[/spoiler] and", True),
+        ("so [spoiler]one\n\ntwo[/spoiler] and", False),  # paragraphs need a block
+        ('so [spoiler][quote="A"]x[/quote][/spoiler] and', False),  # so do quotes
+    ],
+)
+def test_inline_or_block(body, inline):
+    html = render(body)
+    assert ("spoiler-inline" in html) is inline
+    assert ("<details" in html) is not inline
+
+
+def test_inline_spoiler_markup_survives_the_sanitiser_but_typed_inputs_do_not():
+    from reviewsite.html import clean_comment_html
+
+    assert clean_comment_html('<input type="text" name="x" value="y">') == "<input>"
+    assert "onclick" not in clean_comment_html('<input type="checkbox" onclick="alert(1)">')
+    typed = render('<label><input type="checkbox" class="spoiler-check"></label>')
+    assert "<input" not in typed and "&lt;input" in typed
 
 
 def test_quote_plain_named_and_linked():
@@ -127,13 +169,32 @@ def test_inline_tags_inside_quotes():
     )
 
 
-@pytest.mark.parametrize("unit", ["[quote]", "</b>", "[b]", "[/quote]", "[quote]x[/quote]", "https://"])
-def test_64k_of_a_pathological_pattern_renders_well_under_a_second(unit):
-    body = (unit * (65536 // len(unit) + 1))[:65536]
+# What a long run of each pathological unit must come out as (checked on 64 repeats).
+PATHOLOGICAL = {
+    "[quote]": ("[quote]", 64),  # unbalanced: literal text
+    "</b>": ("&lt;/b&gt;", 64),  # raw HTML: shown as text
+    "[b]": ("[b]", 64),
+    "[/quote]": ("[/quote]", 64),
+    "[quote]x[/quote]": ("<blockquote", 64),  # balanced: real quotes
+    "https://": ("<a ", 1),  # one long "URL", linked once
+}
+
+
+def _render_seconds(body):
     started = time.perf_counter()
-    html = render(body)
-    assert time.perf_counter() - started < 1.0
-    assert html
+    render(body)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("unit", list(PATHOLOGICAL))
+def test_pathological_patterns_render_right_and_in_linear_time(unit):
+    marker, count = PATHOLOGICAL[unit]
+    assert render(unit * 64).count(marker) == count
+    # Four times the input takes about four times as long, not sixteen (quadratic): the best of
+    # three runs of each size, so a busy machine does not decide.
+    small = min(_render_seconds(unit * 4096) for _ in range(3))
+    large = min(_render_seconds(unit * 16384) for _ in range(3))
+    assert large < 8 * small + 0.05, (small, large)
 
 
 def test_deep_matched_nesting_is_capped():

@@ -231,6 +231,15 @@ def test_after_15_seconds_posting_again_is_fine(review, known_reader):
     assert comment.status == Comment.Status.APPROVED
 
 
+def test_a_flood_window_of_zero_is_off_even_for_a_comment_stored_just_after(settings, review, known_reader):
+    settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
+    first = moderation.post(_screened(account_comment(review, known_reader, body="one")))
+    # A concurrent request committed it just after this one read the clock.
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() + datetime.timedelta(seconds=1))
+    comment = _screened(account_comment(review, known_reader, body="two"))
+    assert comment.status == Comment.Status.APPROVED
+
+
 def test_more_than_10_an_hour_from_one_guest_ip(settings, review):
     for n in range(settings.MARQUEE_MODERATION_GUEST_IP_PER_HOUR):
         old = factories.CommentFactory(review=review, ip_address=IP, guest_email=f"g{n}@guest.example")

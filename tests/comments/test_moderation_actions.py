@@ -30,7 +30,6 @@ def pending(review, **kwargs):
 
 def approved(review, **kwargs):
     comment = factories.CommentFactory(review=review, **kwargs)
-    review.bump_thread(count_delta=1)
     return comment
 
 

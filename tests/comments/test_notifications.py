@@ -26,7 +26,6 @@ def parent_author():
 @pytest.fixture
 def parent(review, parent_author):
     comment = factories.CommentFactory(review=review, author=parent_author, guest_name="", guest_email="")
-    review.bump_thread(count_delta=1)
     return comment
 
 
@@ -186,7 +185,6 @@ def test_no_decision_mail_when_an_already_approved_comment_is_rejected(
 ):
     author = factories.VerifiedUserFactory(email="author@example.com")
     comment = factories.CommentFactory(review=review, author=author)
-    review.bump_thread(count_delta=1)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.reject(comment, by=factories.ModeratorFactory(), reason=Rejection.SPAM)
     assert not [m for m in mailoutbox if m.to == ["author@example.com"]]
@@ -292,7 +290,6 @@ def test_editors_hear_when_reports_send_a_comment_back(
     settings.MARQUEE_MODERATION_REPORT_THRESHOLD = 1
     factories.ModeratorFactory(email="ed@marquee.example")
     comment = factories.CommentFactory(review=review)
-    review.bump_thread(count_delta=1)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.report(comment, by=factories.UserFactory(), reason="spoiler")
     (message,) = [m for m in mailoutbox if m.to == ["ed@marquee.example"]]

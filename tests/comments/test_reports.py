@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def comment():
     comment = factories.CommentFactory()
-    comment.review.bump_thread(count_delta=1)
     return comment
 
 

@@ -62,7 +62,6 @@ def test_restoring_a_rejected_held_comment_returns_it_to_the_queue(
 
 def test_restoring_a_rejected_published_comment_shows_it_again(review, editor):
     comment = factories.CommentFactory(review=review)
-    review.bump_thread(count_delta=1)
     moderation.reject(comment, by=editor, reason=Rejection.INCIVILITY, strikes=False)
     assert count(review) == 0
     moderation.restore(comment, by=editor)

@@ -59,7 +59,7 @@ def test_replies_deeper_than_the_cap_show_at_the_cap_with_in_reply_to(review, ad
     html = render_thread(review)
     assert f'id="comment-{chain[5].pk}" class="comment depth-5"' in html
     assert f'id="comment-{chain[7].pk}" class="comment depth-5"' in html
-    assert f'in reply to <a href="#comment-{chain[6].pk}">Level6</a>' in html
+    assert f'in reply to <a href="#comment-{chain[6].pk}"><bdi>Level6</bdi></a>' in html
     assert "in reply to" not in html.split(f'id="comment-{chain[5].pk}"')[1].split("</article>")[0]
 
 
@@ -71,9 +71,9 @@ def test_authors_links_and_badges(review, add_comment):
     add_comment(review, guest_name="", guest_email="", author=factories.UserFactory(), is_critic=True)
     add_comment(review, guest_name="", guest_email="", author=factories.EditorFactory(), is_staff=True)
     html = render_thread(review)
-    assert '<a class="comment-author-name" href="/members/filmfan/">Film Fan</a>' in html
-    assert 'href="https://webby.example" rel="nofollow ugc noopener noreferrer">Webby</a>' in html
-    assert '<span class="comment-author-name">Plain</span>' in html
+    assert '<a class="comment-author-name" href="/members/filmfan/"><bdi>Film Fan</bdi></a>' in html
+    assert 'href="https://webby.example" rel="nofollow ugc noopener noreferrer"><bdi>Webby</bdi></a>' in html
+    assert '<span class="comment-author-name"><bdi>Plain</bdi></span>' in html
     assert html.count("comment-badge-critic") == 1 and html.count("comment-badge-staff") == 1
 
 
@@ -160,8 +160,7 @@ def test_tombstone_in_the_middle_of_a_thread_keeps_the_shape(review, add_comment
     top = add_comment(review)
     middle = add_comment(review, parent=top)
     leaf = add_comment(review, parent=middle)
-    Comment.objects.filter(pk=middle.pk).update(status="rejected")
-    review.bump_thread(count_delta=-1)
+    moderation.reject(middle, by=None, strikes=False)
     review.refresh_from_db()
     html = render_thread(review)
     assert ids_in(html) == [top.pk, middle.pk, leaf.pk]
@@ -171,8 +170,7 @@ def test_tombstone_in_the_middle_of_a_thread_keeps_the_shape(review, add_comment
 def test_author_deleted_tombstone_says_so(review, add_comment):
     top = add_comment(review)
     add_comment(review, parent=top)
-    Comment.objects.filter(pk=top.pk).update(status="removed", held_for="author_deleted")
-    review.bump_thread(count_delta=-1)
+    moderation.author_delete(top)
     review.refresh_from_db()
     assert "This comment was deleted by its author." in render_thread(review)
 
@@ -202,9 +200,23 @@ def test_top_level_threads_are_paginated_with_their_replies(review, paged):
     assert ids_in(render_thread(review, page=3)) == [tops[4].pk]
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999"])
-def test_out_of_range_pages_are_clamped(review, paged, page):
-    assert render_thread(review, page=page)
+@pytest.mark.parametrize(("page", "shown"), [("0", 1), ("-1", 1), ("abc", 1), ("", 1), ("999", 3), ("3", 3)])
+def test_out_of_range_pages_are_clamped(review, paged, page, shown):
+    tops, reply, _ = paged
+    expected = {1: [tops[0].pk, tops[1].pk, reply.pk], 3: [tops[4].pk]}[shown]
+    html = render_thread(review, page=page)
+    assert ids_in(html) == expected
+    assert f"Page {shown} of 3" in html
+
+
+def test_the_review_page_clamps_its_page_too(client, review, paged):
+    tops, _, _ = paged
+    for query in ("?page=999", "?page=-4", "?page=x"):
+        response = client.get(review.get_absolute_url() + query)
+        assert response.status_code == 200
+    assert (
+        f'id="comment-{tops[4].pk}"' in client.get(review.get_absolute_url() + "?page=999").content.decode()
+    )
 
 
 def test_permalink_redirects_to_the_right_page_and_anchor(client, review, paged):

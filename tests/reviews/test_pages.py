@@ -271,3 +271,17 @@ def test_last_modified_is_the_latest_change(client, catalogue):
         max(review.updated_at, review.thread_changed_at).replace(microsecond=0), usegmt=True
     )
     assert client.get(reverse("reviews:review-detail", args=["us"]))["Last-Modified"] == expected
+
+
+def test_archive_rating_filter_reads_right(client, catalogue):
+    html = client.get("/reviews/").content.decode()
+    assert "1 star or more" in html and "1 stars" not in html and "4 stars or more" in html
+
+
+def test_stars_have_a_visible_text_equivalent(client, catalogue):
+    review = catalogue.reviews.us
+    html = client.get(review.get_absolute_url()).content.decode()
+    score = format(review.stars.normalize(), "f")
+    assert "." not in score or not score.endswith("0")
+    assert f'<span class="stars-score" aria-hidden="true">{score}/5</span>' in html
+    assert f'<span class="visually-hidden">{score} out of 5 stars</span>' in html

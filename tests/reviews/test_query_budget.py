@@ -95,3 +95,26 @@ def test_film_and_person_pages_are_constant(client, django_assert_max_num_querie
         )
     with django_assert_max_num_queries(4):
         assert client.get(url.format(person=person.slug)).status_code == 200
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_review_page_after_an_approval_makes_at_most_six_queries(
+    client, django_assert_max_num_queries, signed_in
+):
+    """The first request after an editor approves a comment: the page and the thread's page are
+    built again from cached fragments (film box, critic box, every other comment)."""
+    from comments import moderation
+    from tests.factories import CommentFactory, VerifiedUserFactory
+
+    review = make_reviews(1)[0]
+    for _ in range(40):
+        CommentFactory(review=review)
+    if signed_in:
+        client.force_login(VerifiedUserFactory())
+    client.get(review.get_absolute_url())
+    moderation.approve(CommentFactory(review=review, status="pending", body="Approved just now."))
+    with django_assert_max_num_queries(6):
+        response = client.get(review.get_absolute_url())
+    assert "Approved just now." in response.content.decode()
+    with django_assert_max_num_queries(1 if not signed_in else 4):
+        client.get(review.get_absolute_url())

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dj_database_url
 import pytest
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -27,51 +26,6 @@ def run_manage(*args, env_overrides):
         text=True,
         timeout=120,
     )
-
-
-def test_database_url_parses_sqlite_and_postgres():
-    sqlite = dj_database_url.parse("sqlite:////tmp/marquee.sqlite3")
-    assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
-    assert sqlite["NAME"] == "/tmp/marquee.sqlite3"
-    postgres = dj_database_url.parse("postgres://critic:secret@db.internal:6543/marquee")
-    assert postgres["ENGINE"] == "django.db.backends.postgresql"
-    assert (postgres["HOST"], postgres["PORT"], postgres["NAME"]) == ("db.internal", 6543, "marquee")
-
-
-def test_settings_module_configures_each_engine():
-    code = (
-        "import django, json; from django.conf import settings; django.setup();"
-        "d = settings.DATABASES['default']; print(json.dumps({'engine': d['ENGINE'],"
-        " 'options': d.get('OPTIONS', {}), 'cache': settings.CACHES['default']['BACKEND']}))"
-    )
-    base = {"DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "reviewsite.settings"}
-    sqlite = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env={**base, "PATH": os.environ["PATH"]},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert '"transaction_mode": "IMMEDIATE"' in sqlite.stdout
-    assert "journal_mode=WAL" in sqlite.stdout
-    assert "LocMemCache" in sqlite.stdout
-    postgres = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env={
-            **base,
-            "PATH": os.environ["PATH"],
-            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
-            "REDIS_URL": "redis://127.0.0.1:6379/0",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "django.db.backends.postgresql" in postgres.stdout
-    assert '"pool"' in postgres.stdout
-    assert "RedisCache" in postgres.stdout
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite pragmas only")

@@ -1,15 +1,18 @@
-"""Re-render every comment's `body_html` from its source text and its card from its row (after
-a change to the markup, the card's HTML or the site's time zone)."""
+"""Re-render every comment's `body_html` from its source text (after a change to the markup).
+
+A change to the comment template or the time zone needs nothing: the HTML cache's version is
+a digest of both (reviewsite/settings.py)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from comments.models import Comment
 from reviews.models import Review
 
 
 class Command(BaseCommand):
-    help = "Re-render body_html and the cards of all comments (or those of --review ID); refresh the threads."
+    help = "Re-render body_html of all comments (or those of --review ID); refresh the threads."
 
     def add_arguments(self, parser):
         parser.add_argument("--review", type=int, help="Only this review's comments.")
@@ -28,14 +31,13 @@ class Command(BaseCommand):
                 break
             with transaction.atomic():
                 for comment in batch:
-                    before = (comment.body_html, comment.card_html)
+                    before = comment.body_html
                     comment.render_body()
                     if comment._quoted:
                         comment.quoted_comments.set(comment._quoted)
-                    comment.render_card()
-                    if (comment.body_html, comment.card_html) != before:
+                    if comment.body_html != before:
                         Comment.objects.filter(pk=comment.pk).update(
-                            body_html=comment.body_html, card_html=comment.card_html
+                            body_html=comment.body_html, updated_at=timezone.now()
                         )
                         changed += 1
                         touched_reviews.add(comment.review_id)
