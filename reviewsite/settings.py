@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -296,9 +296,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp). Everything comes from this site; no inline script or
-# style anywhere, so no nonces: anonymous readers get whole pages from a shared cache
-# (reviewsite/pagecache.py), where a per-request nonce would be wrong for every later reader.
+# Content-Security-Policy (django-csp). Everything comes from this site; no inline script, and
+# no inline style but one rule for signed-in readers: anonymous readers get whole pages from a
+# shared cache (reviewsite/pagecache.py), where a per-request nonce would be wrong for every later reader.
 # JSON-LD (<script type="application/ld+json">) is data, not run, and needs nothing.
 # The one inline <style> is Django's own change list without actions (a critic's review list);
 # its hash is checked against the installed Django by tests/security/test_headers.py.
@@ -308,7 +308,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, ADMIN_CHANGELIST_STYLE_HASH],
+        # NONCE appears only in responses whose template asked for one (the thread's rule for
+        # signed-in readers, which is per reader); anonymous readers' cached pages never do.
+        "style-src": [SELF, ADMIN_CHANGELIST_STYLE_HASH, NONCE],
         "img-src": [SELF, "data:"],  # Bootstrap draws its form and toggler icons as data: SVG
         "object-src": [NONE],
         "base-uri": [NONE],
