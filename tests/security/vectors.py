@@ -15,9 +15,11 @@ a browser would parse, with html5lib, and checks the tree.
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import html5lib
+from django.conf import settings
 
 from reviewsite.html import COMMENT_ATTRIBUTES, COMMENT_TAGS, REVIEW_ATTRIBUTES, REVIEW_TAGS
 
@@ -183,13 +185,13 @@ URL_ATTRIBUTES = {
     "xlink:href",
 }
 # What our own templates put on a page, outside user content.
-_SITE_TAGS_TEXT = """
-html head body title meta link style script main header footer nav section article aside div span p a
-ul ol li dl dt dd h1 h2 h3 h4 h5 h6 strong em b i small time img picture source figure figcaption
-form input textarea button label select option fieldset legend hr br blockquote cite q details
-summary table thead tbody tr th td abbr bdi svg path rect circle g text noscript
-"""
-SITE_TAGS = frozenset(_SITE_TAGS_TEXT.split())
+# What our own templates put on a page, outside user content: every tag they contain.
+_TEMPLATES = Path(settings.BASE_DIR) / "templates"
+SITE_TAGS = frozenset(
+    tag.lower()
+    for path in _TEMPLATES.rglob("*.html")
+    for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", path.read_text())
+) | {"html", "head", "body", "svg", "rect", "text"}  # accounts/avatars.py draws initials in SVG
 FORBIDDEN_TAGS = {
     "iframe",
     "object",
@@ -213,12 +215,15 @@ def _scheme(url):
     return urlsplit(compact).scheme.lower() if ":" in compact.split("/", 1)[0] else ""
 
 
-def problems(root, *, allowed_tags=None, allowed_attributes=None, user_links=False, site_host=None):
+def problems(
+    root, *, allowed_tags=None, allowed_attributes=None, user_links=False, site_host=None, user_content=()
+):
     """What in this tree could run script, or breaks the allowlist; [] when it is clean.
 
     `allowed_tags`/`allowed_attributes` (from reviewsite/html.py) apply to user-content fragments;
     a whole page is held to the site's own tags, with no event handler, no `javascript:` or
-    `data:` URL, no script but ours or JSON-LD, no nested links. `user_links`: every off-site link
+    `data:` URL, no script but ours or JSON-LD, no nested links; inside `user_content` elements
+    (judged by their own allowlist) the site's tags do not apply. `user_links`: every off-site link
     must carry rel="nofollow" (readers' links).
     """
     found = []
@@ -239,7 +244,11 @@ def problems(root, *, allowed_tags=None, allowed_attributes=None, user_links=Fal
             found.append(f"forbidden <{tag}>")
         if allowed_tags is not None and tag not in allowed_tags:
             found.append(f"<{tag}> outside the allowlist")
-        if allowed_tags is None and tag not in SITE_TAGS:
+        if (
+            allowed_tags is None
+            and tag not in SITE_TAGS
+            and not any(a in user_content for a in ancestors(element))
+        ):
             found.append(f"<{tag}> is not one of the site's own tags")
         if tag == "script":
             kind = element.get("type", "")
@@ -269,7 +278,7 @@ def problems(root, *, allowed_tags=None, allowed_attributes=None, user_links=Fal
             is_url = attribute in URL_ATTRIBUTES or attribute.endswith("href")
             if is_url and _scheme(value) not in SCHEMES:
                 found.append(f"{attribute}={value!r:.60} on <{tag}>")
-            if allowed_attributes is not None and attribute not in allowed_attributes.get(tag, ()):
+            if allowed_attributes is not None and not _allowed(allowed_attributes, tag, attribute, value):
                 found.append(f"attribute {attribute} on <{tag}> outside the allowlist")
         if tag == "a":
             if any(_local(a.tag) == "a" for a in ancestors(element) if isinstance(a.tag, str)):
@@ -298,7 +307,8 @@ def containers(root, css_class):
 def judge_page(html, *, site_host="testserver"):
     """A whole page: the site-wide rules, plus the allowlists inside user-content containers."""
     root = parse_page(html)
-    found = problems(root, site_host=site_host)
+    user_content = {*containers(root, "comment-body"), *containers(root, "review-body")}
+    found = problems(root, site_host=site_host, user_content=user_content)
     for body in containers(root, "comment-body"):
         found += problems(
             body,
@@ -323,9 +333,15 @@ def judge_fragment(html, *, tags, attributes, user_links=False):
     )
 
 
+def _allowed(attributes, tag, name, value):
+    """bleach's attribute policy: a list of names, or a callable(tag, name, value)."""
+    rule = attributes.get(tag, ())
+    return rule(tag, name, value) if callable(rule) else name in rule
+
+
 def _with_class(attributes):
     """The containers themselves carry our classes and ids."""
-    merged = {tag: {*names} for tag, names in attributes.items()}
+    merged = {tag: rule if callable(rule) else {*rule} for tag, rule in attributes.items()}
     for tag in ("div", "article", "section", "p", "span"):
         merged.setdefault(tag, set()).update({"class", "id"})
     return merged
