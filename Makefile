@@ -12,12 +12,13 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo browser clean soak backup restore
+.PHONY: help run serve test lint format migrate demo browser bench clean soak backup restore
 
 help:
 	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, makemigrations --check and the whole pytest suite"
 	@echo "make serve  - production-like server (gunicorn, DEBUG off)"
+	@echo "make bench  - benchmarks over HTTP: reads, posting, mixed load (bench/README.md)"
 	@echo "make backup - SQLite database (online, consistent) and media into backups/<timestamp>/"
 	@echo "make restore BACKUP=backups/<timestamp> - put one back (stop the server first)"
 	@echo "make soak   - 50 clients against gunicorn for SOAK_SECONDS (60), one worker killed; nothing lost?"
@@ -108,6 +109,25 @@ format: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks over HTTP under gunicorn (bench/README.md): the review page's reads on SQLite, then
+# posting and the mixed load on SQLite and on PostgreSQL + Redis. BENCH_POSTGRES_URL names a
+# scratch database that is dropped and created (its name must contain "bench"); when that
+# server is not reachable the PostgreSQL part is skipped with a message.
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/marquee_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+BENCH_ARGS ?=
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/reads.py $(BENCH_ARGS)
+	$(BIN)/python bench/writes.py
+	@if $(BIN)/python -c 'import sys, psycopg, dj_database_url as u; c = u.parse(sys.argv[1]); \
+	    psycopg.connect(host=c["HOST"], port=c["PORT"] or 5432, user=c["USER"], dbname="postgres", connect_timeout=3).close()' \
+	    "$(BENCH_POSTGRES_URL)" 2>/dev/null; then \
+	  $(BIN)/python bench/writes.py --database-url "$(BENCH_POSTGRES_URL)" --redis-url "$(BENCH_REDIS_URL)"; \
+	else \
+	  echo ""; echo "!!!!! PostgreSQL is not reachable at $(BENCH_POSTGRES_URL): skipped its figures (set BENCH_POSTGRES_URL) !!!!!"; \
+	fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache tests/browser/screenshots  # never backups/

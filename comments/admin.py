@@ -11,18 +11,21 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from reviewsite.admin import SafeAdminInputMixin
 
-from . import moderation
+from . import desk, moderation
 from .models import (
     Ban,
     Comment,
@@ -61,8 +64,48 @@ def _history_count(status):
     return _count(by_account), _count(by_guest)
 
 
+def current_queue(request):
+    """The desk's tab: `?queue=`, or the pending queue unless a status was asked for."""
+    queue = request.GET.get("queue")
+    if queue is None and "status" not in request.GET:
+        return desk.DEFAULT_QUEUE
+    return queue
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The desk's tabs (pending, reported, spam, recently decided); the list opens on pending."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.request = request
+
+    def lookups(self, request, model_admin):
+        return desk.QUEUES
+
+    def _current(self):
+        return current_queue(self.request)
+
+    def queryset(self, request, queryset):
+        value = self._current()
+        if value is None:
+            return queryset
+        return desk.queue_queryset(queryset, value)
+
+    def choices(self, changelist):
+        current = self._current()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}, ["status"]),
+                "display": title,
+            }
+
+
 class StatusFilter(admin.SimpleListFilter):
-    """Opens on the queue (pending); "All" shows everything."""
+    """Any status ("All": everything); choosing one leaves the desk's tabs."""
 
     title = "status"
     parameter_name = "status"
@@ -71,11 +114,11 @@ class StatusFilter(admin.SimpleListFilter):
         return [*Comment.Status.choices, ("all", "All")]
 
     def _current(self):
-        return self.value() or Comment.Status.PENDING
+        return self.value()
 
     def queryset(self, request, queryset):
         value = self._current()
-        if value == "all":
+        if value is None or value == "all":
             return queryset
         if value in Comment.Status.values:
             return queryset.filter(status=value)
@@ -86,7 +129,7 @@ class StatusFilter(admin.SimpleListFilter):
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}, ["queue"]),
                 "display": title,
             }
 
@@ -119,6 +162,16 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DeskChangeList(ChangeList):
+    """The recently decided tab lists the latest decision first: an ordering on the annotation
+    its filter adds, so it cannot be the admin's base ordering."""
+
+    def get_ordering(self, request, queryset):
+        if current_queue(request) == "decided" and ORDER_VAR not in self.params:
+            return desk.queue_ordering("decided")
+        return super().get_ordering(request, queryset)
+
+
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(choices=Rejection.choices, widget=forms.RadioSelect)
     note = forms.CharField(
@@ -126,6 +179,24 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For editors; not sent to the author.",
     )
+
+
+class DecisionForm(forms.Form):
+    """One decision from a desk card: approve, spam, restore, reject:<reason> or ban:<length>."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("spam", "Spam"),
+            ("restore", "Restore"),
+            *((f"reject:{reason}", f"Reject: {reason.label}") for reason, _ in desk.REJECT_REASONS),
+            *((f"ban:{key}", f"Ban: {label}") for key, (label, _) in BAN_DURATIONS.items()),
+        ]
+    )
+    status = forms.ChoiceField(choices=Comment.Status.choices, required=False)
+    ban_reason = forms.CharField(max_length=200, required=False)
+    following = forms.IntegerField(required=False, min_value=1)
+    next = forms.CharField(required=False, max_length=2000)
 
 
 class BanForm(forms.Form):
@@ -250,7 +321,7 @@ class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelA
         "status",
     ]
     list_display_links = ["excerpt"]
-    list_filter = [StatusFilter, HeldForFilter, ReportedFilter, "review", "created_at"]
+    list_filter = [QueueFilter, StatusFilter, HeldForFilter, ReportedFilter, "review", "created_at"]
     search_fields = [
         "body",
         "guest_name",
@@ -260,8 +331,10 @@ class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelA
         "author__email",
     ]
     ordering = ["created_at", "pk"]
-    list_select_related = ["review__film", "author"]
+    list_select_related = ["review__film", "author", "parent__author"]
     list_per_page = 50
+    # "N total" would count every comment on each page of the queue: a full scan of the table.
+    show_full_result_count = False
     actions = [
         "approve_selected",
         "reject_selected",
@@ -272,6 +345,12 @@ class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelA
     ]
     inlines = [ReportInline, CommentRevisionInline, ModerationActionInline]
     change_form_template = "admin/comments/comment/change_form.html"
+    change_list_template = "admin/comments/comment/change_list.html"
+
+    class Media:
+        css = {"all": ["css/comments.css", "css/desk.css"]}
+        js = ["js/desk.js"]
+
     readonly_fields = [
         "review",
         "author_display",
@@ -279,7 +358,7 @@ class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelA
         "held_for_display",
         "created_at",
         "edited_at",
-        "ip_address",
+        "ip_display",
         "user_agent",
         "body",
         "is_critic",
@@ -346,6 +425,10 @@ class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelA
             approved, rejected = obj.guest_approved_history, obj.guest_rejected_history
         return f"{approved} approved / {rejected} rejected"
 
+    @admin.display(description="IP address")
+    def ip_display(self, obj):
+        return obj.ip_address or "-"
+
     @admin.display(description="held for")
     def held_for_display(self, obj):
         return obj.held_for_label or "-"
@@ -363,13 +446,207 @@ class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelA
                     "moderated_comment": comment,
                     "parent_comment": comment.parent,
                     "quoted_comments": Comment.objects.filter(pk__in=quoted_ids).select_related("author"),
-                    "recent_comments": recent.select_related("review", "author").order_by("-created_at")[:10],
+                    "recent_comments": recent.select_related("review__film", "author").order_by(
+                        "-created_at"
+                    )[:10],
                     "actions_url": reverse("admin:comments_comment_changelist") + "?status=all",
                     "action_checkbox_name": ACTION_CHECKBOX_NAME,
                     "can_moderate": self.has_change_permission(request, comment),
                 }
             )
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    # --- The desk: the list as cards, one-click decisions, undo ----------------------------
+
+    def get_ordering(self, request):
+        queue = current_queue(request)
+        if queue and queue != "decided":  # (decided: by the decision's time, see DeskChangeList)
+            return desk.queue_ordering(queue)
+        return super().get_ordering(request)
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        counts = desk.queue_counts()
+        request.moderation_counts = counts  # the navigation's counts read these (one set a page)
+        queue = current_queue(request)
+        changelist = reverse("admin:comments_comment_changelist")
+        extra_context = {
+            **(extra_context or {}),
+            "title": "Moderation desk",
+            "desk_tabs": [
+                {
+                    "queue": key,
+                    "label": label,
+                    "count": counts[key],
+                    "url": f"{changelist}?queue={key}",
+                    "current": key == queue,
+                }
+                for key, label in desk.QUEUES
+            ],
+            "desk_queue": queue,
+            "reject_reasons": [(reason.value, reason.label, key) for reason, key in desk.REJECT_REASONS],
+            "desk_ban_label": BAN_DURATIONS[desk.DESK_BAN][0],
+            "desk_ban_decision": f"ban:{desk.DESK_BAN}",
+            "desk_ban_reason": desk.DESK_BAN_REASON,
+            "can_ban": self.has_ban_permission(request),
+            "last_decision": desk.last_decision_by(request.user),
+        }
+        response = super().changelist_view(request, extra_context=extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            context["desk_cards"] = desk.cards(context["cl"].result_list)
+            context["desk_return"] = request.get_full_path()
+        return response
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="comments_comment_decide",
+            ),
+            path("undo/", self.admin_site.admin_view(self.undo_view), name="comments_comment_undo"),
+        ]
+        return own + super().get_urls()
+
+    def decide_view(self, request, object_id):
+        """One decision from a card. A POST form: a redirect back to the same place in the list,
+        or JSON for the desk's script (Accept: application/json)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment = Comment.objects.select_related("review__film", "author").filter(pk=object_id).first()
+        if comment is None:
+            return self._desk_error(request, "That comment does not exist.", status=404)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            return self._desk_error(request, "That is not a decision the desk knows.", status=400)
+        data = form.cleaned_data
+        kind, _, detail = data["decision"].partition(":")
+        if kind == "ban" and not self.has_ban_permission(request):
+            raise PermissionDenied
+        if data["status"] and data["status"] != comment.status:
+            return self._desk_error(
+                request,
+                f"{comment} changed while you were reading it: it is now {comment.get_status_display()}.",
+                status=409,
+                comments=[comment],
+            )
+        affected = [comment]
+        if kind == "approve":
+            moderation.approve(comment, by=request.user)
+            message = f"Approved: {comment}."
+        elif kind == "spam":
+            moderation.mark_spam(comment, by=request.user)
+            message = f"Marked as spam: {comment}."
+        elif kind == "reject":
+            moderation.reject(comment, by=request.user, reason=detail)
+            message = f"Rejected ({Rejection(detail).label}): {comment}."
+        elif kind == "restore":
+            try:
+                moderation.restore(comment, by=request.user)
+            except moderation.CannotUndo as refused:
+                return self._desk_error(request, refused.message, status=409, comments=[comment])
+            message = f"Restored ({comment.get_status_display()}): {comment}."
+        else:
+            label, duration = BAN_DURATIONS[detail]
+            ban = moderation.ban_author(
+                comment,
+                by=request.user,
+                duration=duration,
+                reason=data["ban_reason"].strip() or desk.DESK_BAN_REASON,
+                reject_pending=True,
+            )
+            if comment.status == Comment.Status.APPROVED:  # a reported comment: it goes with the ban
+                moderation.reject(
+                    comment,
+                    by=request.user,
+                    reason=Rejection.OTHER,
+                    note="Author banned",
+                    strikes=False,
+                    ban=ban,
+                )
+            affected = self._comments_of(ban) or [comment]
+            rejected = plural(len(affected), "comment")
+            message = f"Banned {comment.author_name} ({label.lower()}); {rejected} rejected."
+        self.log_change(request, comment, message)
+        if self._wants_json(request):
+            return self._desk_json(request, message, affected)
+        messages.success(request, message)
+        return redirect(self._back_to(request, data.get("next"), data.get("following") or comment.pk))
+
+    def undo_view(self, request):
+        """Take back the editor's last decision (or the one named), through the audit trail."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        wanted = request.POST.get("decision", "")
+        decision = desk.last_decision_by(request.user)
+        if decision is None or (wanted and wanted != str(decision.pk)):
+            return self._desk_error(
+                request, "There is no decision of yours to undo (or it is no longer the latest).", status=409
+            )
+        affected = self._comments_of(decision.ban) if decision.ban_id else [decision.comment]
+        try:
+            moderation.undo(decision, by=request.user)
+        except moderation.CannotUndo as refused:
+            return self._desk_error(request, refused.message, status=409)
+        subject = decision.comment or decision.ban
+        message = f"Undone: {decision.get_action_display()} ({subject})."
+        if decision.comment_id:
+            self.log_change(request, decision.comment, message)
+        if self._wants_json(request):
+            return self._desk_json(request, message, affected)
+        messages.success(request, message)
+        following = affected[0].pk if affected and affected[0] else None
+        return redirect(self._back_to(request, request.POST.get("next"), following))
+
+    @staticmethod
+    def _comments_of(ban):
+        ids = ModerationAction.objects.filter(ban=ban, action=ModerationAction.Kind.REJECT).values("comment")
+        return list(Comment.objects.filter(pk__in=ids).select_related("review__film", "author"))
+
+    @staticmethod
+    def _wants_json(request):
+        return request.headers.get("Accept", "").startswith("application/json")
+
+    def _desk_json(self, request, message, comments, *, ok=True, status=200):
+        fresh = {c.pk: c for c in Comment.objects.filter(pk__in=[c.pk for c in comments])}
+        last = desk.last_decision_by(request.user)
+        return JsonResponse(
+            {
+                "ok": ok,
+                "message": message,
+                "comments": [
+                    {"id": pk, "status": c.status, "status_label": c.get_status_display()}
+                    for pk, c in fresh.items()
+                ],
+                "counts": desk.queue_counts(),
+                "undo": {"id": last.pk, "label": _undo_label(last)} if last else None,
+            },
+            status=status,
+        )
+
+    def _desk_error(self, request, message, *, status, comments=()):
+        if self._wants_json(request):
+            return self._desk_json(request, message, comments, ok=False, status=status)
+        if status == 404:
+            raise Http404(message)
+        messages.error(request, message)
+        return redirect(self._back_to(request, request.POST.get("next"), None))
+
+    @staticmethod
+    def _back_to(request, next_url, following):
+        """The list the decision came from (only a URL of the desk itself), at the next card."""
+        changelist = reverse("admin:comments_comment_changelist")
+        if not next_url or not next_url.startswith(changelist) or "//" in next_url or "\\" in next_url:
+            next_url = changelist
+        next_url = next_url.split("#")[0]
+        return f"{next_url}#desk-{following}" if following else f"{next_url}#desk-list"
 
     # --- Bulk actions ---------------------------------------------------------------------
 
@@ -641,6 +918,11 @@ class ReportAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelAd
         comments = Comment.objects.filter(pk__in=queryset.filter(dismissed_at__isnull=True).values("comment"))
         total = sum(moderation.dismiss_reports(comment, by=request.user) for comment in comments)
         self.message_user(request, f"Dismissed {plural(total, 'report')}.", messages.SUCCESS)
+
+
+def _undo_label(decision):
+    subject = decision.comment or decision.ban
+    return f"{decision.get_action_display()}: {subject}"
 
 
 def moderation_counts():

@@ -29,6 +29,27 @@ class CommentQuerySet(models.QuerySet):
     def in_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def reported(self):
+        """Comments readers reported whose reports nobody has dealt with yet."""
+        open_reports = Report.objects.filter(dismissed_at__isnull=True).values("comment")
+        return self.filter(pk__in=open_reports).exclude(status=Comment.Status.REMOVED)
+
+    def recently_decided(self, since):
+        """Comments an editor decided on since then (and not back in the queue), with the time
+        of the latest decision as `last_decided_at`. Starts from the recent decisions (indexed
+        by time), not from every comment."""
+        decisions = ModerationAction.objects.filter(
+            actor__isnull=False,
+            created_at__gte=since,
+            action__in=["approve", "reject", "spam", "remove", "restore"],
+        )
+        latest = decisions.filter(comment=models.OuterRef("pk")).order_by("-created_at")
+        return (
+            self.filter(pk__in=decisions.values("comment"))
+            .exclude(status=Comment.Status.PENDING)
+            .annotate(last_decided_at=models.Subquery(latest.values("created_at")[:1]))
+        )
+
     def on_published_reviews(self):
         return self.filter(review__in=Review.objects.published())
 
@@ -71,7 +92,9 @@ class Comment(models.Model):
     is_critic = models.BooleanField(default=False, help_text="Posted by the review's critic.")
     is_staff = models.BooleanField(default=False, help_text="Posted by an editor.")
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add, so bulk loads (comments/scale.py, the WordPress import)
+    # keep the times they give.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Any change to the row: the key of its cached HTML (comments/thread.py).
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,6 +102,8 @@ class Comment(models.Model):
     # For moderators only; never rendered in public templates.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The comment's ID in the WordPress export it was imported from (comments/wordpress.py).
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     # Comments this one quotes with [quote="Name" id=N]: re-rendered when those change visibility.
     quoted_comments = models.ManyToManyField(
@@ -242,29 +267,35 @@ class BanQuerySet(models.QuerySet):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
     def matching(self, *, user=None, email="", ip_address=None, now=None):
-        """Active bans that cover this account, e-mail address or IP address (newest first)."""
-        condition = Q(pk__in=[])
-        if user is not None and user.pk:
-            condition |= Q(user=user)
-        emails = {e.strip().lower() for e in (email, getattr(user, "email", "")) if e and e.strip()}
-        for address in emails:
-            condition |= Q(email__iexact=address)
-        bans = list(self.active(now).filter(condition).order_by("-created_at"))
-        if ip_address:
-            try:
-                ip = ipaddress.ip_address(ip_address)
-            except ValueError:
-                ip = None
-            if ip is not None:
-                for ban in self.active(now).exclude(ip_network="").order_by("-created_at"):
-                    network = ban.network
-                    if network is not None and ip.version == network.version and ip in network:
-                        bans.append(ban)
-        # Permanent bans first, then the one that lasts longest.
-        bans.sort(
-            key=lambda b: (b.expires_at is not None, -(b.expires_at.timestamp() if b.expires_at else 0))
+        """Active bans that cover this account, e-mail address or IP address (most severe first)."""
+        return covering(self.active(now), user=user, email=email, ip_address=ip_address)
+
+
+def covering(bans, *, user=None, email="", ip_address=None):
+    """The bans among `bans` that cover this account, e-mail address or IP address: permanent
+    ones first, then the one that lasts longest. (The posting path matches a cached list.)"""
+    emails = {e.strip().lower() for e in (email, getattr(user, "email", "")) if e and e.strip()}
+    try:
+        ip = ipaddress.ip_address(ip_address) if ip_address else None
+    except ValueError:
+        ip = None
+    found = []
+    for ban in bans:
+        network = ban.network if ip is not None else None
+        if (
+            (user is not None and user.pk and ban.user_id == user.pk)
+            or (ban.email and ban.email.strip().lower() in emails)
+            or (network is not None and ip.version == network.version and ip in network)
+        ):
+            found.append(ban)
+    found.sort(
+        key=lambda b: (
+            b.expires_at is not None,
+            -(b.expires_at.timestamp() if b.expires_at else 0),
+            -b.created_at.timestamp(),
         )
-        return bans
+    )
+    return found
 
 
 class Ban(models.Model):

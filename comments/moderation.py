@@ -1,9 +1,10 @@
 """Moderation workflows: plain functions used by the views, the admin and the tests alike.
 
 The posting view calls `screen()` before its transaction (validation, sanitising and spam
-checks stay outside it) and `post()` to store the comment. Every status change goes through
-a function here so the review's approved count and thread version stay right, and every
-decision leaves a `ModerationAction` row. Moderation never deletes a comment.
+checks stay outside it) and `post()` to store the comment. The flood limits are the one check
+inside `post()`'s transaction, under a per-poster lock, so concurrent posts cannot exceed them.
+Every status change goes through a function here so the review's approved count and thread
+version stay right, and every decision leaves a `ModerationAction` row. Moderation never deletes a comment.
 
 The pipeline, in order (the first step that decides, decides):
 
@@ -12,7 +13,8 @@ The pipeline, in order (the first step that decides, decides):
 3. tampered form or honeypot              -> stored as spam (the poster sees "awaiting moderation")
    (a form sent within 3 s, or left open for hours, is a person's: it goes on through the
    pipeline and is held rather than approved, with that reason)
-4. flood (15 s; 10/h per guest IP; 30/h per account; editors exempt) -> Refused 429
+4. flood, in post(): accounts per account (15 s apart, 30/h); guests per e-mail (15 s apart,
+   10/h) and per IP address (30/h, high enough for a shared address); editors exempt -> 429
 5. duplicate within 24 hours              -> Refused 409 with the first one
 6. staff or the review's critic           -> approved
 7. disallowed word                        -> spam
@@ -21,17 +23,21 @@ The pipeline, in order (the first step that decides, decides):
 10. otherwise                             -> approved
 """
 
+import functools
 import hashlib
 import logging
 import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from reviews.models import Review
 from reviewsite.siteurl import site_url
 
 from . import tasks
@@ -46,6 +52,7 @@ from .models import (
     Report,
     VerifiedGuestEmail,
     WordListEntry,
+    covering,
 )
 
 logger = logging.getLogger(__name__)
@@ -91,6 +98,7 @@ HOLD_INSTEAD_OF_SPAM = frozenset({HeldFor.TOO_FAST, HeldFor.EXPIRED_FORM})
 
 def _screen(comment, *, tampered, editing):
     comment._fingerprint_key = None
+    comment._check_flood = False
     review = comment.review
     if not review.comments_are_open():
         raise Refused("Comments are closed on this review.", status=403)
@@ -100,7 +108,7 @@ def _screen(comment, *, tampered, editing):
         _decide(comment, Status.SPAM, reason)
         return
     if not editing:
-        _check_flood(comment)
+        comment._check_flood = not comment.is_staff  # by post(), inside its transaction
         _check_duplicate(comment)
     if comment.is_staff or comment.is_critic:
         _decide(comment, Status.APPROVED, "")
@@ -156,8 +164,27 @@ def _author_q(comment, prefix=""):
     return Q(**{f"{prefix}author__isnull": True, f"{prefix}guest_email__iexact": comment.guest_email})
 
 
+BANS_KEY = "moderation:active-bans"
+
+
+def active_bans():
+    """Every active ban (a few hundred at most), cached: each post is checked against them, and
+    they change rarely (saving or deleting one forgets the list, see `CommentsConfig.ready()`)."""
+    bans = cache.get(BANS_KEY)
+    if bans is None:
+        bans = list(Ban.objects.active())
+        cache.set(BANS_KEY, bans, 60 * 60)
+    now = timezone.now()
+    return [ban for ban in bans if ban.expires_at is None or ban.expires_at > now]
+
+
+def forget_bans(**kwargs):
+    cache.delete(BANS_KEY)
+
+
 def _check_bans(comment):
-    bans = Ban.objects.matching(
+    bans = covering(
+        active_bans(),
         user=comment.author if comment.author_id else None,
         email=comment.guest_email,
         ip_address=comment.ip_address,
@@ -186,35 +213,62 @@ def ban_message(ban):
     return f"{when} Reason: {ban.reason}"
 
 
+TOO_FAST = "You're posting too fast. Please wait a few seconds and send your comment again."
+TOO_MANY = "You've posted a lot of comments in the last hour. Please try again later."
+
+
 def _check_flood(comment):
-    if comment.is_staff:
-        return
+    """The flood limits, inside `post()`'s transaction: concurrent posts by one poster queue on
+    the poster's lock, so each sees the others' rows and none gets past a limit.
+
+    An account is limited as an account, whatever its address (people behind one office or
+    campus NAT share an address, not a limit). A guest is limited per e-mail address, and per IP
+    address by a cap high enough for a shared address: the backstop against a guest who changes
+    e-mail address with every post.
+    """
     now = timezone.now()
-    window = settings.MARQUEE_MODERATION_FLOOD_SECONDS
-    # 0 turns the window off (a comment committed by a concurrent request a moment after `now`
-    # would otherwise still count as "recent").
-    if window > 0:
-        recent = Comment.objects.filter(created_at__gte=now - timedelta(seconds=window))
-        same_poster = _author_q(comment)
-        if comment.ip_address:
-            same_poster |= Q(ip_address=comment.ip_address)
-        if recent.filter(same_poster).exists():
-            raise Refused(
-                "You're posting too fast. Please wait a few seconds and send your comment again.", status=429
-            )
-    hour_ago = now - timedelta(hours=1)
+    recent = Comment.objects.filter(created_at__gte=now - timedelta(hours=1))
     if comment.author_id:
+        _lock_posters([f"account:{comment.author_id}"])
         limit = settings.MARQUEE_MODERATION_ACCOUNT_PER_HOUR
-        count = Comment.objects.filter(author_id=comment.author_id, created_at__gte=hour_ago).count()
-    elif comment.ip_address:
-        limit = settings.MARQUEE_MODERATION_GUEST_IP_PER_HOUR
-        count = Comment.objects.filter(
-            author__isnull=True, ip_address=comment.ip_address, created_at__gte=hour_ago
-        ).count()
+        mine = recent.filter(author_id=comment.author_id)
     else:
+        email = comment.guest_email.strip()
+        address = comment.ip_address
+        _lock_posters([f"email:{email.lower()}", *([f"address:{address}"] if address else [])])
+        limit = settings.MARQUEE_MODERATION_GUEST_EMAIL_PER_HOUR
+        # UPPER() on both sides: the expression index comment_email_recent_idx, on both databases.
+        mine = recent.alias(email=Upper("guest_email")).filter(author__isnull=True, email=Upper(Value(email)))
+        if address:
+            from_address = recent.filter(author__isnull=True, ip_address=address).count()
+            if from_address >= settings.MARQUEE_MODERATION_GUEST_IP_PER_HOUR:
+                raise Refused(TOO_MANY, status=429)
+    stats = mine.aggregate(count=Count("pk"), last=Max("created_at"))
+    window = settings.MARQUEE_MODERATION_FLOOD_SECONDS
+    if window > 0 and stats["last"] is not None and stats["last"] > now - timedelta(seconds=window):
+        raise Refused(TOO_FAST, status=429)
+    if stats["count"] >= limit:
+        raise Refused(TOO_MANY, status=429)
+
+
+def _lock_posters(keys):
+    """Hold these posters' locks until the transaction ends.
+
+    SQLite needs none: `post()`'s transaction is IMMEDIATE, so it holds the database's write
+    lock already. PostgreSQL gets transaction-scoped advisory locks (a short SQL statement: the
+    ORM has no such call), taken in a fixed order so two posts never wait on each other.
+    """
+    if connection.vendor != "postgresql":
         return
-    if count >= limit:
-        raise Refused("You've posted a lot of comments in the last hour. Please try again later.", status=429)
+    ids = sorted(
+        {
+            int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+            for key in keys
+        }
+    )
+    with connection.cursor() as cursor:
+        for lock_id in ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def normalise_body(body):
@@ -250,10 +304,25 @@ def _duplicate_message():
     return "You already posted this comment on this review."
 
 
+WORD_LISTS_KEY = "moderation:word-lists"
+
+
 def _word_patterns():
-    """Compiled whole-word, case-insensitive patterns for the two lists (None when empty)."""
+    """Compiled whole-word, case-insensitive patterns for the two lists (None when empty).
+
+    The phrases are cached (every post needs them; editors rarely change them): saving or
+    deleting an entry forgets them (`forget_word_lists`, connected in `CommentsConfig.ready()`)."""
+    phrases = cache.get(WORD_LISTS_KEY)
+    if phrases is None:
+        phrases = tuple(WordListEntry.objects.values_list("phrase", "kind"))
+        cache.set(WORD_LISTS_KEY, phrases, 60 * 60)
+    return _compile_word_lists(phrases)
+
+
+@functools.lru_cache(maxsize=8)
+def _compile_word_lists(phrases):
     lists = {WordListEntry.Kind.DISALLOWED: [], WordListEntry.Kind.WATCH: []}
-    for phrase, kind in WordListEntry.objects.values_list("phrase", "kind"):
+    for phrase, kind in phrases:
         phrase = phrase.strip()
         if phrase:
             lists[kind].append(r"\s+".join(re.escape(part) for part in phrase.split()))
@@ -261,6 +330,10 @@ def _word_patterns():
         re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE) if words else None
         for words in (lists[WordListEntry.Kind.DISALLOWED], lists[WordListEntry.Kind.WATCH])
     )
+
+
+def forget_word_lists(**kwargs):
+    cache.delete(WORD_LISTS_KEY)
 
 
 def count_links(body):
@@ -317,13 +390,26 @@ def confirm_guest_email(email):
 
 
 def _is_known_commenter(comment):
+    """Enough approved comments to skip the queue. Once known, remembered for an hour (most posts
+    are by people who have posted before: this saves a count on each)."""
     needed = settings.MARQUEE_MODERATION_KNOWN_AFTER_APPROVED
     if needed <= 0:
+        return True
+    who = (
+        f"account:{comment.author_id}"
+        if comment.author_id
+        else f"email:{comment.guest_email.strip().lower()}"
+    )
+    key = "moderation:known:" + hashlib.sha256(who.encode()).hexdigest()[:32]
+    if cache.get(key):
         return True
     approved = Comment.objects.visible().filter(_author_q(comment))
     if comment.pk:
         approved = approved.exclude(pk=comment.pk)
-    return approved.count() >= needed
+    known = approved[:needed].count() >= needed
+    if known:
+        cache.set(key, True, 60 * 60)
+    return known
 
 
 # --- Storing -----------------------------------------------------------------------------
@@ -337,6 +423,8 @@ def post(comment):
     key = getattr(comment, "_fingerprint_key", None)
     try:
         with transaction.atomic():
+            if getattr(comment, "_check_flood", False):
+                _check_flood(comment)
             comment.save()
             if key:
                 CommentFingerprint.objects.create(comment=comment, key=key)
@@ -362,13 +450,38 @@ def post(comment):
     return comment
 
 
+def recount_threads(review_ids):
+    """Set each review's approved count from its rows and bump its thread version: for comments
+    written in bulk (the WordPress import), which bypass `post()`. Inside the transaction."""
+    approved = (
+        Comment.objects.visible()
+        .filter(review_id=OuterRef("pk"))
+        .order_by()
+        .values("review_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Review.objects.filter(pk__in=review_ids).update(
+        approved_comment_count=Coalesce(Subquery(approved), 0),
+        thread_version=F("thread_version") + 1,
+        thread_changed_at=timezone.now(),
+    )
+
+
 # --- Notifications (sent after commit, through tasks) ------------------------------------
 
 
 def _after_commit(task, *args):
+    """Enqueue once the decision is stored. A backend that stores tasks in this database
+    (production's) enqueues inside the transaction: the task row commits with the comment or not
+    at all, and a post makes one write transaction, not two. Others (the in-process `immediate`
+    one) run after commit, so they never see a comment that is then rolled back."""
     # The address is read now, while the request that caused the e-mail is current.
     base = site_url()
-    transaction.on_commit(lambda: task.enqueue(*args, site_url=base))
+    if settings.MARQUEE_TASKS_STORED_IN_DATABASE:
+        task.enqueue(*args, site_url=base)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args, site_url=base))
 
 
 def _notify_posted(comment):

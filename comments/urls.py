@@ -10,6 +10,8 @@ urlpatterns = [
     path("review/<int:review_id>/token/", views.form_token, name="form-token"),
     path("<int:pk>/", views.permalink, name="comment-permalink"),
     path("<int:pk>/reply/", views.reply, name="comment-reply"),
+    # An old WordPress comment anchor (#comment-123), followed by static/js/wordpress_anchors.js.
+    path("wordpress/<int:wordpress_id>/", views.wordpress_comment, name="comment-wordpress"),
 ]
 
 # Moderation: reports, the author's own comment, guests' signed links, unsubscribing.

@@ -1,7 +1,7 @@
 """Posting, replying and permalinks. The thread itself is the `comment_thread` template tag."""
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -177,3 +177,14 @@ def permalink(request, pk):
     if comment.status in thread.OWN_UNDECIDED and thread.is_own(request, comment):
         return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
     raise Http404("No such comment.")
+
+
+@require_GET
+def wordpress_comment(request, wordpress_id):
+    """`/comments/wordpress/<WordPress id>/`: to the permalink of the comment imported from it
+    (which decides whether it may be shown)."""
+    fits = wordpress_id < 2**63  # a bigger number would overflow the column's type
+    comment = Comment.objects.filter(wordpress_id=wordpress_id).only("pk").first() if fits else None
+    if comment is None:
+        raise Http404("No comment was imported with this WordPress number.")
+    return HttpResponsePermanentRedirect(comment.get_absolute_url())

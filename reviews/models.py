@@ -323,6 +323,10 @@ class Review(models.Model):
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
     thread_version = models.PositiveIntegerField(default=0, editable=False)
     thread_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by `import_wordpress`: the post's ID (a second import skips it) and its old URL's path,
+    # which answers 301 to this review (reviews/views_wordpress.py).
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    wordpress_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 

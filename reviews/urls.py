@@ -1,12 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import feeds, sitemaps, views
+from . import feeds, sitemaps, views, views_wordpress
 from .feeds import per_request
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views_wordpress.redirect_post_query(views.HomeView.as_view()), name="home"),
     path("reviews/", views.ReviewListView.as_view(), name="review-list"),
     path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review-detail"),
     path("films/<slug:slug>/", views.FilmDetailView.as_view(), name="film-detail"),
@@ -31,5 +31,11 @@ urlpatterns = [
         "feeds/reviews/<slug:slug>/comments/atom/",
         per_request(feeds.ReviewCommentsAtom),
         name="comments-feed-atom",
+    ),
+    # Old WordPress permalinks (/2010/09/28/never-let-me-go/) of imported reviews.
+    re_path(
+        r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?:(?P<day>\d{1,2})/)?(?P<slug>[^/]+)/$",
+        views_wordpress.post_permalink,
+        name="wordpress-post",
     ),
 ]

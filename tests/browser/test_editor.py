@@ -36,16 +36,16 @@ def test_editor_approves_and_rejects_from_the_admin_queue(page, live_server, dem
     summary = page.locator("#moderation-summary")
     expect(summary).to_contain_text(f"{waiting} comments awaiting moderation")
     summary.get_by_role("link", name=re.compile("awaiting moderation")).click()
-    expect(page.locator("#result_list")).to_contain_text(MODERATION_MARKER[:40])
+    expect(page.locator("#desk-list")).to_contain_text(MODERATION_MARKER[:40])
 
-    # Approve one.
-    page.locator("#result_list tr", has_text=MODERATION_MARKER[:40]).locator("input.action-select").check()
-    page.locator("select[name=action]").select_option("approve_selected")
-    page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("Approved 1 comment")
+    # Approve one from its card.
+    card = page.locator(".desk-card", has_text=MODERATION_MARKER[:40])
+    card.get_by_role("button", name=re.compile("^Approve")).click()
+    expect(page.locator("#desk-status")).to_contain_text("Approved: Comment by")
+    expect(card).to_have_class(re.compile("is-decided"))
 
-    # Reject another, picking the reason on the intermediate page.
-    page.locator("#result_list tr", has_text=REJECTED_TEXT[:40]).locator("input.action-select").check()
+    # Reject another with the bulk action, picking the reason on the intermediate page.
+    page.locator(".desk-card", has_text=REJECTED_TEXT[:40]).locator("input.action-select").check()
     page.locator("select[name=action]").select_option("reject_selected")
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", name="Reject comments")).to_be_visible()

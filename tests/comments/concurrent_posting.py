@@ -2,10 +2,11 @@
 
 THREADS threads post POSTS comments each through the real posting view. With --identical they
 all post the same comment (same guest, review and text) at the same moment, to race the
-duplicate check. Prints "stored=<n> errors=<n> statuses=<...>".
+duplicate check. With --one-account LIMIT they all post as one signed-in account whose hourly
+cap is LIMIT, to race the flood check. Prints "stored=<n> errors=<n> statuses=<...>".
 
 Usage: DATABASE_URL=sqlite:////tmp/x.sqlite3 \
-    python tests/comments/concurrent_posting.py THREADS POSTS [--identical]
+    python tests/comments/concurrent_posting.py THREADS POSTS [--identical | --one-account LIMIT]
 """
 
 import os
@@ -42,17 +43,19 @@ def payload(number, post, *, identical):
     }
 
 
-def main(threads, posts, *, identical=False):
+def main(threads, posts, *, identical=False, one_account_limit=None):
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Let every request reach the step under test (storage, or the duplicate check).
     settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
     settings.MARQUEE_MODERATION_GUEST_IP_PER_HOUR = 100_000
-    settings.MARQUEE_MODERATION_ACCOUNT_PER_HOUR = 100_000
+    settings.MARQUEE_MODERATION_GUEST_EMAIL_PER_HOUR = 100_000
+    settings.MARQUEE_MODERATION_ACCOUNT_PER_HOUR = one_account_limit or 100_000
     call_command("migrate", verbosity=0)
     from tests import factories
 
     review = factories.ReviewFactory()
+    account = factories.VerifiedUserFactory() if one_account_limit else None
     url = reverse("comments:comment-post", args=[review.pk])
     token = make_security_token(review.pk, time.time() - 60)
     barrier = threading.Barrier(threads)
@@ -60,6 +63,8 @@ def main(threads, posts, *, identical=False):
 
     def worker(number):
         client = Client(raise_request_exception=True)
+        if account is not None:
+            client.force_login(account)
         try:
             barrier.wait()
             for post in range(posts):
@@ -88,4 +93,10 @@ def main(threads, posts, *, identical=False):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), identical="--identical" in sys.argv[3:])
+    options = sys.argv[3:]
+    main(
+        int(sys.argv[1]),
+        int(sys.argv[2]),
+        identical="--identical" in options,
+        one_account_limit=int(options[1]) if options[:1] == ["--one-account"] else None,
+    )

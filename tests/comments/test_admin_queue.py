@@ -45,7 +45,8 @@ def test_queue_opens_on_pending_oldest_first(client, editor):
     assert response.status_code == 200
     assert result_ids(response) == [older.pk, newer.pk]
     page = response.content.decode()
-    assert "Held for: Too many links" in page and "Held for: New commenter" in page
+    assert "Held for: <strong>Too many links</strong>" in page
+    assert "Held for: <strong>New commenter</strong>" in page
     assert "already approved" not in page
 
 
@@ -63,10 +64,10 @@ def test_queue_shows_review_author_reports_history_and_ip(client, editor):
     assert (rows[comment.pk].approved_history, rows[comment.pk].rejected_history) == (2, 1)
     assert rows[guest.pk].guest_approved_history == 0
     page = response.content.decode()
-    assert "2 approved / 1 rejected" in page
+    assert "2 approved · 1 rejected · 1 reported" in page
     assert "198.51.100.23" in page
     assert "samreader" in page and "Guesty" in page and "guest" in page
-    assert comment.review.headline[:20] in page
+    assert comment.review.headline[:20] in page and comment.review.film.title in page
 
 
 def test_filters_and_search(client, editor):

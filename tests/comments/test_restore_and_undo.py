@@ -126,6 +126,8 @@ def test_undoing_a_ban_lifts_it_and_returns_the_rejected_comments(review, editor
     first = held(review, author=reader, guest_email="", guest_name="", held_for=HeldFor.NEW_COMMENTER)
     second = held(review, author=reader, guest_email="", guest_name="", held_for=HeldFor.LINKS, body="b")
     ban = moderation.ban_author(first, by=editor, reason="Abuse")
+    with pytest.raises(moderation.Refused):
+        moderation.screen(Comment(review=review, author=reader, body="Let me in.", ip_address="192.0.2.9"))
     assert set(Comment.objects.filter(author=reader).values_list("status", flat=True)) == {"rejected"}
     last = ModerationAction.objects.filter(actor=editor).first()
     assert last.ban == ban
@@ -137,3 +139,7 @@ def test_undoing_a_ban_lifts_it_and_returns_the_rejected_comments(review, editor
     assert statuses == {first.pk: HeldFor.NEW_COMMENTER, second.pk: HeldFor.LINKS}
     assert set(Comment.objects.filter(author=reader).values_list("status", flat=True)) == {"pending"}
     assert ModerationAction.objects.filter(action="lift_ban", ban=ban, actor=editor).exists()
+    # The posting path's cached ban list forgot it: the author may post again.
+    again = Comment(review=review, author=reader, body="I am back.", ip_address="192.0.2.9")
+    moderation.screen(again)
+    assert again.status in ("approved", "pending")

@@ -77,3 +77,17 @@ def test_missing_secret_key_with_debug_off_names_the_variable():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_behind_the_proxy_allauth_counts_rate_limits_per_client_not_per_proxy(rf, settings):
+    from allauth.account.adapter import get_adapter
+
+    shell = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    base = {"DJANGO_DEBUG": "1"}
+    behind = run_manage("shell", "-c", shell, env_overrides={**base, "DJANGO_BEHIND_PROXY": "1"})
+    direct = run_manage("shell", "-c", shell, env_overrides=base)
+    assert (behind.stdout.split()[-1], direct.stdout.split()[-1]) == ("1", "0"), behind.stderr + direct.stderr
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.7")
+    assert get_adapter(request).get_client_ip(request) == "198.51.100.7"
