@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo browser bench clean soak backup restore
+.PHONY: help run serve test lint format migrate demo browser bench clean soak backup restore node css lighthouse screenshots long-thread
 
 help:
 	@echo "make run    - set up and serve the demo site on http://$(HOST):$(PORT)"
@@ -22,6 +22,8 @@ help:
 	@echo "make backup - SQLite database (online, consistent) and media into backups/<timestamp>/"
 	@echo "make restore BACKUP=backups/<timestamp> - put one back (stop the server first)"
 	@echo "make soak   - 50 clients against gunicorn for SOAK_SECONDS (60), one worker killed; nothing lost?"
+	@echo "make lighthouse   - Lighthouse scores for the main pages (production-like server)"
+	@echo "make screenshots  - Playwright screenshots into docs/screenshots/"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -98,6 +100,23 @@ browser:
 	  echo ""; echo "!!!!! $(CHROMIUM) is missing: BROWSER TESTS WILL BE SKIPPED (apt-get install chromium) !!!!!"; echo ""; \
 	fi
 
+# Test and audit tools from the npm registry (axe-core, Lighthouse): exactly the locked versions.
+# Never served; no browser is downloaded (Lighthouse drives the system Chromium).
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "npm is missing: apt-get install nodejs npm (for axe-core and Lighthouse)"; exit 1; fi; \
+	fi
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: node_modules/.installed
+
+# The one stylesheet pages load: Bootstrap's used rules + static/css/*.css (after editing those).
+css: node
+	$(BIN)/python tools/build_css.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -107,8 +126,20 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(VENV)/.installed-dev browser lint
+test: $(VENV)/.installed-dev node browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Audits against a production-like server (DEBUG off, gunicorn, hashed static files) on a free
+# port, over the demo data plus a review with 1,000 comments.
+long-thread: demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --long-thread 1000 >/dev/null
+
+lighthouse: long-thread node
+	$(BIN)/python tools/lighthouse.py $(LIGHTHOUSE_ARGS)
+
+screenshots: long-thread $(VENV)/.installed-dev browser
+	$(BIN)/python tools/screenshots.py
+
 
 # Benchmarks over HTTP under gunicorn (bench/README.md): the review page's reads on SQLite, then
 # posting and the mixed load on SQLite and on PostgreSQL + Redis. BENCH_POSTGRES_URL names a
@@ -130,4 +161,4 @@ bench: $(VENV)/.installed
 	fi
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache tests/browser/screenshots  # never backups/
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache tests/browser/screenshots  # never backups/

@@ -29,9 +29,13 @@ def initials(name):
     return letters.upper()
 
 
+def tone_for(seed):
+    """0..7: the same seed always gets the same tone (CSS classes tone-0 .. tone-7, the palette)."""
+    return hashlib.sha256(seed.encode()).digest()[0] % len(PALETTE)
+
+
 def colour_for(seed):
-    digest = hashlib.sha256(seed.encode()).digest()
-    return PALETTE[digest[0] % len(PALETTE)]
+    return PALETTE[tone_for(seed)]
 
 
 def initials_svg(name, *, seed="", size=64):

@@ -26,6 +26,68 @@ def load():
 
 
 # =====================================================================================
+# A long thread (`load_demo --long-thread 1000`): for Lighthouse and the screenshots, a review
+# whose readers said a lot. About 40% top-level, the rest replies up to 5 deep, bodies with
+# bold, quotes, inline spoilers and links, rendered once as on save. Written in bulk (no
+# e-mail, no moderation: they are a fixture). Idempotent: skipped when the review has them.
+# =====================================================================================
+
+LONG_THREAD_FILM = "The Iron Giant"
+LONG_THREAD_BODIES = [
+    "Saw it with my kids and the [b]second[/b] half had all three of us in tears.",
+    "The animation has aged better than most live action from 1999.\n\nAnd the score!",
+    '[quote="Hogarth fan"]Superman.[/quote]\n\nOne word, and the whole cinema went quiet.',
+    "Careful, the ending: [spoiler]he flies up to meet the missile[/spoiler]. Every time.",
+    "A good piece on how they animated the Giant: https://example.org/iron-giant-animation",
+    "Dean the beatnik is the best-written adult in any family film I know.",
+]
+
+
+def load_long_thread(count):
+    import random
+
+    from comments.markup import render
+    from comments.models import PATH_STEP
+
+    review = _published_review_of(LONG_THREAD_FILM)
+    if review is None or count <= 0 or review.comments.filter(guest_email__endswith="@long.example").exists():
+        return 0
+    rng = random.Random(count)
+    rendered = [render(body) for body in LONG_THREAD_BODIES]
+    start = (Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    now = timezone.now()
+    rows, placed = [], []
+    for index in range(count):
+        pk = start + index
+        parent = None
+        if placed and rng.random() >= 0.4:
+            candidates = [row for row in placed[-60:] if row.depth < 5]
+            parent = rng.choice(candidates) if candidates else None
+        which = rng.randrange(len(LONG_THREAD_BODIES))
+        rows.append(
+            Comment(
+                pk=pk,
+                review=review,
+                parent_id=parent.pk if parent else None,
+                depth=parent.depth + 1 if parent else 0,
+                path=(parent.path if parent else "") + f"{pk:0{PATH_STEP}d}",
+                guest_name=f"Reader {index + 1}",
+                guest_email=f"reader{index + 1}@long.example",
+                body=LONG_THREAD_BODIES[which],
+                body_html=rendered[which],
+                status=Comment.Status.APPROVED,
+                created_at=now - timedelta(minutes=count - index),
+                updated_at=now,
+                ip_address="192.0.2.30",
+            )
+        )
+        placed.append(rows[-1])
+    Comment.objects.bulk_create(rows, batch_size=500)
+    review.bump_thread(count_delta=count)
+    return count
+
+
+# =====================================================================================
 # Discussions (comments, part 1): real threads under three published reviews, 4 deep,
 # with quotes, a critic replying (Critic badge), an editor (Staff badge), spoilers (inline and
 # block) and one comment awaiting moderation. Each thread is written for its film and is

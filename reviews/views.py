@@ -4,7 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -192,9 +192,23 @@ class FilmDetailView(DetailView):
 
 
 class PersonDetailView(DetailView):
+    """A person's filmography by role, with years (every film we list, reviewed or not), and our
+    reviews of their films."""
+
     template_name = "reviews/person_detail.html"
     context_object_name = "person"
     model = Person
+
+    # Roles in the order a reader looks for them; headings say what the person did.
+    ROLE_HEADINGS = {
+        Credit.Role.DIRECTOR: "Directed",
+        Credit.Role.WRITER: "Wrote",
+        Credit.Role.CAST: "Starred in",
+        Credit.Role.PRODUCER: "Produced",
+        Credit.Role.CINEMATOGRAPHER: "Photographed",
+        Credit.Role.EDITOR: "Edited",
+        Credit.Role.COMPOSER: "Scored",
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -205,15 +219,26 @@ class PersonDetailView(DetailView):
             .values("slug")[:1]
         )
         credits = list(
-            self.object.credits.filter(Exists(Review.objects.published().filter(film=OuterRef("film"))))
-            .select_related("film")
+            self.object.credits.select_related("film")
             .annotate(review_slug=Subquery(latest_review))
             .order_by("-film__year", "film__title")
         )
+        filmography = [
+            (heading, [c for c in credits if c.role == role])
+            for role, heading in self.ROLE_HEADINGS.items()
+            if any(c.role == role for c in credits)
+        ]
+        reviews = (
+            Review.objects.published()
+            .filter(film__in={c.film_id for c in credits})
+            .for_listing()
+            .order_by("-published_at")
+        )
         context.update(
+            filmography=filmography,
             directed=[c for c in credits if c.role == Credit.Role.DIRECTOR],
-            starred=[c for c in credits if c.role == Credit.Role.CAST],
-            other=[c for c in credits if c.role not in (Credit.Role.DIRECTOR, Credit.Role.CAST)],
+            reviews=list(reviews[:20]),
+            years=(min(c.film.year for c in credits), max(c.film.year for c in credits)) if credits else None,
             canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
         )
         return context

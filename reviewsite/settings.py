@@ -71,6 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Compresses HTML (a review page with its thread is ~130 KB, ~20 KB gzipped); Django adds
+    # random padding against BREACH, and CSRF tokens are masked per request. Static files are
+    # compressed ahead of time by WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "reviewsite.middleware.permissions_policy",

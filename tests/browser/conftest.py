@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("MARQUEE_CHROMIUM", "/usr/bin/chromium")
+# axe-core from the npm registry, installed by `make node` (which `make test` runs).
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_BLOCKING = ("serious", "critical")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
@@ -155,3 +158,38 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `make node` (make test does) to install axe-core."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+def axe_violations(page, source, *, impacts=AXE_BLOCKING):
+    """axe-core's serious and critical violations on the page as it is now, one line each.
+
+    The script is evaluated through the DevTools protocol, not added as a <script>, so the
+    site's Content-Security-Policy (no inline scripts) does not block it."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(source)
+    result = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(
+                    n => n.target.join(" ") + ": " + n.failureSummary.split("\\n").slice(1).join(" ")
+                ),
+            }));
+        }"""
+    )
+    return [
+        f"{v['impact']} {v['id']} ({v['help']}) at {page.url}:\n    " + "\n    ".join(v["nodes"])
+        for v in result
+        if v["impact"] in impacts
+    ]

@@ -1,5 +1,6 @@
 """The demo discussions that `manage.py load_demo` loads."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -67,3 +68,12 @@ def test_every_demo_comment_belongs_to_its_film():
         assert (comment.review.film.title, comment.held_for) == (title, held_for)
     # Nothing insulting stays published.
     assert not Comment.objects.visible().filter(body__iregex=r"idiot|no taste").exists()
+
+
+def test_load_demo_can_add_a_long_thread_once():
+    call_command("load_demo", "--long-thread", "30", stdout=io.StringIO())
+    review = Review.objects.get(film__title="The Iron Giant")
+    assert review.comments.filter(status="approved").count() == review.approved_comment_count == 30
+    assert review.comments.filter(depth__gt=0).exists() and review.comments.filter(depth=0).exists()
+    call_command("load_demo", "--long-thread", "30", stdout=io.StringIO())
+    assert review.comments.count() == 30

@@ -285,3 +285,28 @@ def test_stars_have_a_visible_text_equivalent(client, catalogue):
     assert "." not in score or not score.endswith("0")
     assert f'<span class="stars-score" aria-hidden="true">{score}/5</span>' in html
     assert f'<span class="visually-hidden">{score} out of 5 stars</span>' in html
+
+
+def test_person_page_has_a_filmography_by_role_with_years_and_our_reviews(client, catalogue):
+    from tests.factories import CreditFactory, FilmFactory
+
+    unreviewed = FilmFactory(title="Nope", year=2022)
+    peele = catalogue.reviews.get_out.film.credits.get(role="director").person
+    CreditFactory(film=unreviewed, person=peele, role="writer")
+    response = client.get(f"/people/{peele.slug}/")
+    html = response.content.decode()
+    assert [heading for heading, _ in response.context["filmography"]] == ["Directed", "Wrote"]
+    assert (
+        '<span class="filmography-year">2022</span>' in html
+        and f'href="{unreviewed.get_absolute_url()}"' in html
+    )
+    assert [r.slug for r in response.context["reviews"]] == ["get-out"]
+    assert "Our reviews of Jordan Peele" in html
+    # No photo: a generated stand-in with the initials, in a tone seeded by the name.
+    assert re.search(r'class="headshot headshot-placeholder rounded tone-\d" aria-hidden="true">JP<', html)
+
+
+def test_missing_posters_get_a_typographic_stand_in(client, catalogue):
+    html = client.get("/reviews/").content.decode()
+    assert re.search(r'class="poster poster-placeholder tone-\d" aria-hidden="true">', html)
+    assert '<span class="poster-placeholder-title">Get Out</span>' in html

@@ -21,7 +21,9 @@ def test_home_page_uses_base_layout(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'href="#main"' in html
-    assert "vendor/bootstrap/css/bootstrap.min.css" in html
+    # One render-blocking stylesheet (the bundle make css builds), and the print one.
+    assert html.count('rel="stylesheet"') == 2 and "css/marquee.css" in html
+    assert 'css/print.css" media="print">' in html
     assert html.count("<h1") == 1
 
 

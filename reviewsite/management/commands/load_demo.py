@@ -30,6 +30,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--long-thread",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also give one review N comments (for Lighthouse and the screenshots)",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -41,11 +48,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="with --scale: the random seed")
 
-    def handle(self, *args, scale=0, comments=None, seed=2026, **options):
+    def handle(self, *args, scale=0, comments=None, seed=2026, long_thread=0, **options):
         with transaction.atomic():
             accounts_demo.load()
             reviews_demo.load()
             comments_demo.load()
+            if long_thread:
+                added = comments_demo.load_long_thread(long_thread)
+                if added:
+                    self.stdout.write(f"A long thread: {added} comments on {comments_demo.LONG_THREAD_FILM}.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins:"))
         for user in accounts_demo.DEMO_USERS:
             self.stdout.write(f"  {user.role:<8} {user.username:<8} password: {user.password}")
