@@ -50,7 +50,7 @@ def test_the_harness_catches_csp_violations_and_dialogs(page, live_server):
     page.goto("/dialog-probe/")
     page.wait_for_timeout(200)
     found = "\n".join(page.problems.errors)
-    assert "CSP violation: script-src-elem blocked inline" in found
-    assert "CSP violation: style-src-attr blocked inline" in found
+    assert "CSP violation: script-src-elem blocked inline at http" in found
+    assert "CSP violation: style-src-attr blocked inline at http" in found
     assert "dialog (alert): 1" in found
     page.problems.errors.clear()
