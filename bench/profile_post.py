@@ -75,7 +75,6 @@ def main():
             f"CPU per request, median of {args.posts}: comment POST {post_ms:.2f} ms, write floor "
             f"{floor_ms:.2f} ms, floor/post {floor_ms / post_ms:.2f}"
         )
-        common.cleanup()
         return
     with CaptureQueriesContext(connection) as captured:
         post(1)
@@ -91,9 +90,11 @@ def main():
     elapsed = time.perf_counter() - started
     print(f"\n{args.posts} posts: {elapsed / args.posts * 1000:.2f} ms per post (profiled, in process)\n")
     pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
-    common.cleanup()
 
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_MODERATION_FLOOD_SECONDS", "0")
-    main()
+    try:
+        main()
+    finally:
+        common.cleanup()  # the scratch folder (SQLite file, static files)

@@ -778,6 +778,10 @@ class BanAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.user_id:
             self.fields["username"].initial = self.instance.user.get_username()
+        # The admin's date and time boxes are captioned with bare text: name them for screen readers.
+        parts = getattr(self.fields["expires_at"].widget, "widgets", [])
+        for part, label in zip(parts, ["Expires: date", "Expires: time"], strict=False):
+            part.attrs["aria-label"] = label
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
