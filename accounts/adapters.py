@@ -44,6 +44,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """Take the provider's name as the display name, unless someone already has it."""
         user = super().populate_user(request, sociallogin, data)
         name = names.clean(data.get("name"))[: user._meta.get_field("display_name").max_length]
-        if name and not display_name_taken(name):
+        if name and not names.markup_problem(name) and not display_name_taken(name):
             user.display_name = name
         return user

@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from reviewsite.admin import SafeAdminInputMixin
+
 from . import privacy
 from .models import User
 
@@ -25,7 +27,7 @@ class GuestDataForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SafeAdminInputMixin, DjangoUserAdmin):
     list_display = [
         "username",
         "display_name",

@@ -1,6 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from . import avatars, names
 from .models import User, display_name_taken
@@ -32,6 +33,8 @@ class ProfileForm(forms.ModelForm):
         # Stored as cleaned (NFKC, no invisible or direction characters); judged by the one rule
         # for names, which compares what names look like (accounts/names.py).
         name = names.clean(self.cleaned_data["display_name"])
+        if message := names.markup_problem(name):
+            raise ValidationError(message, code="markup")
         if name and display_name_taken(name, exclude=self.instance):
             raise ValidationError("Someone already uses that name. Please choose another.", code="taken")
         return name
@@ -85,7 +88,14 @@ class LoginForm(allauth_forms.LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or e-mail"
+        login = self.fields["login"]
+        login.label = "Username or e-mail"
+        # allauth leaves "username or e-mail" unbounded, and its lookup is an iexact (LIKE on
+        # SQLite, which refuses patterns over 50,000 characters with a 500). No login is longer
+        # than an e-mail address can be.
+        login.max_length = 254
+        login.validators.append(MaxLengthValidator(254))
+        login.widget.attrs["maxlength"] = "254"
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in"
 

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from . import names
-from .signals import name_changed
+from .signals import identity_changed
 
 
 class User(AbstractUser):
@@ -55,7 +55,7 @@ class User(AbstractUser):
     @classmethod
     def from_db(cls, db, field_names, values):
         user = super().from_db(db, field_names, values)
-        user._saved_names = user._names()
+        user._saved_identity = user._identity()
         return user
 
     def save(self, *args, **kwargs):
@@ -66,16 +66,18 @@ class User(AbstractUser):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "username_skeleton", "display_name_skeleton"}
         super().save(*args, **kwargs)
-        before, self._saved_names = getattr(self, "_saved_names", None), self._names()
-        if before is not None and self._saved_names is not None and before != self._saved_names:
-            name_changed.send(sender=type(self), user=self)
+        before, self._saved_identity = getattr(self, "_saved_identity", None), self._identity()
+        if before is not None and self._saved_identity is not None and before != self._saved_identity:
+            identity_changed.send(sender=type(self), user=self)
 
-    def _names(self):
-        """(username, display name) as loaded, or None when either was deferred."""
+    def _identity(self):
+        """What comments show of the account (username, display name, small avatar) as loaded, or
+        None when any of it was deferred."""
         loaded = self.__dict__
-        if "username" not in loaded or "display_name" not in loaded:
+        if not {"username", "display_name", "avatar_small"} <= loaded.keys():
             return None
-        return loaded["username"], loaded["display_name"]
+        avatar = loaded["avatar_small"]  # the stored name, or the FieldFile once read
+        return loaded["username"], loaded["display_name"], getattr(avatar, "name", avatar) or ""
 
     @property
     def public_name(self):

@@ -31,8 +31,15 @@ def clean(raw):
     return " ".join("".join(ch for ch in name if unicodedata.category(ch) not in INVISIBLE).split())
 
 
-def has_invisible(raw):
-    return any(unicodedata.category(ch) in INVISIBLE for ch in raw or "")
+def markup_problem(name):
+    """Why `name` cannot be a name, or None: angle brackets (a name is not markup).
+
+    Names travel where escaping is not ours to control: feed titles, which many feed readers
+    show as HTML although RSS says text, e-mail headers, other sites quoting us.
+    """
+    if "<" in name or ">" in name:
+        return "Please leave out < and > (names are shown as plain text)."
+    return None
 
 
 @functools.cache

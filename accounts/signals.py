@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent after a save that changed an account's username or display name; `user` is the account.
-name_changed = Signal()
+# Sent after a save that changed what pages show of an account: its username, display name or
+# avatar. `user` is the account.
+identity_changed = Signal()

@@ -197,8 +197,10 @@ def main():
                 f"{trivial:>10.2f} {floor:>9.2f} {page:>8.2f} {page / trivial:>8.1f}x {page / floor:>7.1f}x  "
                 f"{min(ratios):>8.1f}x - {max(ratios):.1f}x"
             )
-    common.cleanup()
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        common.cleanup()  # the scratch folder (SQLite file, static files)

@@ -133,8 +133,10 @@ def main():
         print(f"Serving on {server.url('/')} (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             server.process.wait()
-    common.cleanup()
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        common.cleanup()  # the scratch folder (SQLite file, static files)

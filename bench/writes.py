@@ -318,8 +318,10 @@ def main():
                 f"  approved {len(seen)}; visible on page 1 after: median {median_seen:.0f} ms,"
                 f" max {max(seen) * 1000:.0f} ms"
             )
-    common.cleanup()
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        common.cleanup()  # the scratch folder (SQLite file, static files, gunicorn's log)

@@ -23,6 +23,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from reviewsite.admin import SafeAdminInputMixin
+
 from . import desk, moderation
 from .models import (
     Ban,
@@ -307,7 +309,7 @@ class NothingAddedOrDeletedMixin:
 
 
 @admin.register(Comment)
-class CommentAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
+class CommentAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "review_link",
@@ -776,6 +778,10 @@ class BanAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.user_id:
             self.fields["username"].initial = self.instance.user.get_username()
+        # The admin's date and time boxes are captioned with bare text: name them for screen readers.
+        parts = getattr(self.fields["expires_at"].widget, "widgets", [])
+        for part, label in zip(parts, ["Expires: date", "Expires: time"], strict=False):
+            part.attrs["aria-label"] = label
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -790,7 +796,7 @@ class BanAdminForm(forms.ModelForm):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     form = BanAdminForm
     list_display = [
         "target",
@@ -847,14 +853,14 @@ class BanAdmin(admin.ModelAdmin):
 
 
 @admin.register(WordListEntry)
-class WordListEntryAdmin(admin.ModelAdmin):
+class WordListEntryAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["phrase", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["phrase", "note"]
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(AuditDisplayMixin, admin.ModelAdmin):
+class ModerationActionAdmin(SafeAdminInputMixin, AuditDisplayMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone."""
 
     list_display = ["when", "action", "actor_display", "comment_link", "reason_words", "short_note"]
@@ -898,7 +904,7 @@ class ModerationActionAdmin(AuditDisplayMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(NothingAddedOrDeletedMixin, admin.ModelAdmin):
+class ReportAdmin(SafeAdminInputMixin, NothingAddedOrDeletedMixin, admin.ModelAdmin):
     list_display = ["created_at", "comment_link", "reporter", "reason", "note", "dismissed_at"]
     list_filter = [("dismissed_at", admin.EmptyFieldListFilter), "reason", "created_at"]
     search_fields = ["note", "comment__body", "reporter__username"]

@@ -144,6 +144,8 @@ class CommentForm(forms.Form):
         name = names.clean(self.cleaned_data["name"])
         if not name:
             raise ValidationError("Please give a name.", code="required")
+        if message := names.markup_problem(name):
+            raise ValidationError(message, code="markup")
         if display_name_taken(name):
             raise ValidationError(
                 "That name is reserved for one of our members or critics. Please choose another, "

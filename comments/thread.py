@@ -134,11 +134,11 @@ def render_comment(comment, **options):
 
 
 def _fragment_key(comment, in_reply_to, comments_open):
-    """A comment's cached HTML depends on its row and on names that live on other rows."""
-    names = (
-        "\x1f".join([comment.author.public_name, comment.author.username] if comment.author_id else [])
-        + f"\x1f{in_reply_to}"
-    )
+    """A comment's cached HTML depends on its row and on what it shows from other rows: its
+    author's names and avatar, and the name it replies to."""
+    author = comment.author if comment.author_id else None
+    shown = [author.public_name, author.username, author.avatar_small.name] if author else []
+    names = "\x1f".join([*shown, in_reply_to])
     digest = hashlib.blake2b(names.encode(), digest_size=8).hexdigest()
     stamp = comment.updated_at.timestamp() if comment.updated_at else 0
     return f"comment:{comment.pk}:{stamp}:{comment.status}:{int(comments_open)}:{digest}"
@@ -250,8 +250,8 @@ def thread_page(review, raw_page=None):
 
 
 def refresh_threads_of(user, **kwargs):
-    """An account's name changed: the pages that show its comments are put together again (each
-    comment's cached HTML is keyed by the names it shows)."""
+    """An account's name or avatar changed: the pages that show its comments are put together
+    again (each comment's cached HTML is keyed by what it shows of its author)."""
     review_ids = Comment.objects.filter(author=user, status=APPROVED).values("review_id")
     Review.objects.filter(pk__in=review_ids).bump_threads()
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from reviewsite.admin import SafeAdminInputMixin
+
 from .models import Book, Credit, Critic, Film, Genre, Person, Review
 
 
@@ -23,14 +25,14 @@ def is_restricted_critic(user):
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "known_for", "slug"]
     search_fields = ["name", "known_for"]
     prepopulated_fields = {"slug": ["name"]}
@@ -44,7 +46,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["title", "year", "mpaa_rating", "release_date"]
     list_filter = ["mpaa_rating", "genres", "year"]
     search_fields = ["title", "credits__person__name"]
@@ -66,7 +68,7 @@ class BookInline(admin.TabularInline):
 
 
 @admin.register(Critic)
-class CriticAdmin(admin.ModelAdmin):
+class CriticAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "title", "account", "tenure_from", "tenure_until"]
     search_fields = ["name", "account__username"]
     prepopulated_fields = {"slug": ["name"]}
@@ -108,7 +110,7 @@ class ReviewAdminForm(forms.ModelForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = ["headline", "film", "critic", "stars", "status", "published_at", "state", "preview_link"]
     list_filter = ["status", "critic", "film__genres", "published_at", "comments_open"]

@@ -32,9 +32,10 @@ urlpatterns = [
         per_request(feeds.ReviewCommentsAtom),
         name="comments-feed-atom",
     ),
-    # Old WordPress permalinks (/2010/09/28/never-let-me-go/) of imported reviews.
+    # Old WordPress permalinks (/2010/09/28/never-let-me-go/, and a page of its comments) of
+    # imported reviews.
     re_path(
-        r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?:(?P<day>\d{1,2})/)?(?P<slug>[^/]+)/$",
+        r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?:(?P<day>\d{1,2})/)?(?P<slug>[^/]+)/(?:comment-page-\d{1,6}/)?$",
         views_wordpress.post_permalink,
         name="wordpress-post",
     ),

@@ -1,6 +1,7 @@
 """Old WordPress links to imported reviews answer 301 to the review (see comments/wordpress.py).
 
-`/2010/09/28/never-let-me-go/` (date permalinks) and `/?p=123` (WordPress's plain links). The
+`/2010/09/28/never-let-me-go/` (date permalinks, also with `comment-page-2/` after them) and
+`/?p=123` (WordPress's plain links). The
 post's own path was recorded at import, so any date-based permalink structure matches exactly;
 the slug is the fallback for a path that differs only in its date. Drafts and scheduled
 reviews are not public, so their old links are 404s.
@@ -21,7 +22,13 @@ def _redirect_to(review):
 
 def post_permalink(request, slug, **date_parts):
     imported = Review.objects.published().filter(wordpress_id__isnull=False)
-    review = imported.filter(wordpress_path=request.path).first() or imported.filter(slug=slug).first()
+    # The recorded path (less a "comment-page-2/" WordPress adds when it pages comments).
+    path = (
+        request.path[: request.path.rfind("comment-page-")]
+        if "/comment-page-" in request.path
+        else request.path
+    )
+    review = imported.filter(wordpress_path=path).first() or imported.filter(slug=slug).first()
     if review is None:
         raise Http404("No review was imported from this old address.")
     return _redirect_to(review)

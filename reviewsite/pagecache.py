@@ -22,6 +22,7 @@ fragment the page is made of.
 import hashlib
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,6 +30,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 CSRF = "csrf"
+# How long a reader waits for another request rendering the same page before rendering it too.
+BUILD_WAIT_SECONDS = 3.0
 _FILLING = "_page_cache_fill"
 _PAGE_QUERY = re.compile(r"(page=[1-9][0-9]{0,3})?")
 _fresh = {}
@@ -98,6 +101,27 @@ def serve(request, key, render):
     stored = store.get(key)
     if stored is not None:
         return _response(request, stored)
+    # One request renders a missing page while the others wait for it: right after a comment is
+    # approved, every reader of a busy page misses at once, and under a steady stream of posts
+    # that happens several times a second (bench/writes.py, the mixed load).
+    lock = f"{key}:building"
+    if store.add(lock, 1, timeout=int(BUILD_WAIT_SECONDS) + 2):
+        try:
+            return _render_and_store(request, key, render, store)
+        finally:
+            store.delete(lock)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        stored = store.get(key)
+        if stored is not None:
+            return _response(request, stored)
+        if store.get(lock) is None:
+            break  # the builder finished without storing it (not cacheable) or is gone
+    return _render_and_store(request, key, render, store)
+
+
+def _render_and_store(request, key, render, store):
     fill = _Fill()
     csrf_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False

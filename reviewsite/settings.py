@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "reviewsite",
     "accounts",
     "reviews",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     # compressed ahead of time by WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "reviewsite.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -308,6 +312,35 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp). Everything comes from this site; no inline script, and
+# no inline style but one rule for signed-in readers: anonymous readers get whole pages from a
+# shared cache (reviewsite/pagecache.py), where a per-request nonce would be wrong for every later reader.
+# JSON-LD (<script type="application/ld+json">) is data, not run, and needs nothing.
+# The one inline <style> is Django's own change list without actions (a critic's review list);
+# its hash is checked against the installed Django by tests/security/test_headers.py.
+ADMIN_CHANGELIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+_oidc_origin = "/".join(os.environ.get("DJANGO_OIDC_SERVER_URL", "").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # NONCE appears only in responses whose template asked for one (the thread's rule for
+        # signed-in readers, which is per reader); anonymous readers' cached pages never do.
+        "style-src": [SELF, ADMIN_CHANGELIST_STYLE_HASH, NONCE],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its form and toggler icons as data: SVG
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        # Sign-in with OpenID Connect posts here and is redirected to the provider.
+        "form-action": [SELF, *([_oidc_origin] if _oidc_origin else [])],
+    }
+}
+# Powerful features nobody here uses are off for the site and anything it could embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

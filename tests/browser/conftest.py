@@ -53,16 +53,43 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation to the test (run before any page script; the
+# browser does not apply the page's CSP to it). With JavaScript off the console still reports them.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__marqueeCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`,
+    event.sourceFile || "",
+    event.lineNumber || 0
+  );
+}, true);
+"""
+
+
 class PageProblems:
-    """JavaScript console errors and failed requests for the page's own assets."""
+    """JavaScript console errors, CSP violations, dialogs and failed requests for the page's own assets."""
 
     def __init__(self, base_url):
         self.base_url = base_url
         self.errors = []
 
     def on_console(self, message):
-        if message.type == "error":
-            self.errors.append(f"console error: {message.text}")
+        about_csp = "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        if about_csp and not message.location.get("url"):
+            return  # from a script the test evaluated through DevTools (axe-core's styles), not the page
+        if message.type == "error" or about_csp:
+            self.errors.append(f"console {message.type}: {message.text}")
+
+    def on_csp_violation(self, source, text, source_file, line):
+        # A violation with no source file comes from a script the test itself evaluated through
+        # DevTools (axe-core adds <style> elements while it checks); the page's own are reported.
+        if source_file:
+            self.errors.append(f"CSP violation: {text} at {source_file}:{line}")
+
+    def on_dialog(self, dialog):
+        # No page of ours opens alert/confirm/prompt: one that appears is injected script.
+        self.errors.append(f"dialog ({dialog.type}): {dialog.message}")
+        dialog.dismiss()
 
     def on_page_error(self, error):
         self.errors.append(f"uncaught exception: {error}")
@@ -85,12 +112,15 @@ def _new_page(browser, live_server, request, *, javascript=True):
         base_url=live_server.url, java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
     problems = PageProblems(live_server.url)
+    context.expose_binding("__marqueeCspViolation", problems.on_csp_violation)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
     page.on("console", problems.on_console)
     page.on("pageerror", problems.on_page_error)
     page.on("requestfailed", problems.on_request_failed)
     page.on("response", problems.on_response)
+    page.on("dialog", problems.on_dialog)
     page.problems = problems
     return context, page
 

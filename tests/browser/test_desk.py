@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from comments.models import Ban, Comment, HeldFor, ModerationAction
 from tests import factories
+from tests.browser.conftest import axe_violations
 from tests.conftest import restore_data_migrations
 
 PASSWORD = factories.DEFAULT_PASSWORD
@@ -170,3 +171,59 @@ def test_cards_are_readable_at_1366_px_and_on_a_tablet(page, queue, width, heigh
     for selector in (".desk-byline", ".desk-actions", ".desk-record"):
         edge = page.locator(f"#desk-{comments[3].pk} {selector}").bounding_box()
         assert edge["x"] + edge["width"] <= width, selector
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_moderation_page_has_no_serious_or_critical_axe_violations(page, queue, axe_source, scheme):
+    editor, comments = queue
+    page.emulate_media(color_scheme=scheme)
+    reported = factories.CommentFactory(review=comments[0].review, body="A reported comment.")
+    report = factories.ReportFactory(comment=reported, reason="spoiler", note="Gives the ending away")
+    factories.CommentFactory(review=comments[0].review, status="spam", held_for=HeldFor.HONEYPOT)
+    ban = factories.BanFactory(email="troll@example.com")
+    word = factories.WordListEntryFactory(phrase="refund", kind="watch")
+    log_in(page, editor)
+    problems = []
+
+    def check(path, prepare=None):
+        response = page.goto(path)
+        assert response.ok, f"{path}: {response.status}"
+        if prepare:
+            prepare()
+        problems.extend(axe_violations(page, axe_source))
+
+    def decide_one():  # a folded card, the undo form and the status message, as the script leaves them
+        page.keyboard.press("a")
+        expect(page.locator(f"#desk-{comments[0].pk}")).to_have_class(re.compile("is-decided"))
+
+    def intermediate(action):
+        def prepare():
+            page.locator(f"#desk-{comments[5].pk} input.action-select").check()
+            page.locator("select[name=action]").select_option(action)
+            page.get_by_role("button", name="Go").click()
+            expect(page.locator(".moderation-form")).to_be_visible()
+
+        return prepare
+
+    desk = "/admin/comments/comment/"
+    check(desk, decide_one)
+    for queue_name in ("reported", "spam", "decided"):
+        check(f"{desk}?queue={queue_name}")
+    check(desk, intermediate("reject_selected"))
+    check(desk, intermediate("ban_authors"))
+    check("/admin/")
+    for path in (
+        f"{desk}{comments[1].pk}/change/",
+        f"{desk}{comments[0].pk}/history/",
+        "/admin/comments/moderationaction/",
+        f"/admin/comments/moderationaction/{ModerationAction.objects.first().pk}/change/",
+        "/admin/comments/ban/",
+        "/admin/comments/ban/add/",
+        f"/admin/comments/ban/{ban.pk}/change/",
+        "/admin/comments/wordlistentry/",
+        f"/admin/comments/wordlistentry/{word.pk}/change/",
+        "/admin/comments/report/",
+        f"/admin/comments/report/{report.pk}/change/",
+    ):
+        check(path)
+    assert not problems, "\n".join(problems)

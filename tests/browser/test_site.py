@@ -29,3 +29,28 @@ def test_layout_fits_a_narrow_phone(page, live_server):
     page.goto("/")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360
+
+
+def test_the_harness_catches_csp_violations_and_dialogs(page, live_server):
+    """The shared fixture fails a test on any CSP violation or dialog: prove it sees them."""
+    html = "<!doctype html><title>x</title><p style='color:red'>x</p><script>alert(1)</script>"
+
+    def fake(route):
+        route.fulfill(
+            status=200,
+            content_type="text/html",
+            headers={"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'"},
+            body=html,
+        )
+
+    page.route("**/csp-probe/", fake)
+    page.goto("/csp-probe/")
+    page.wait_for_timeout(200)
+    page.route("**/dialog-probe/", lambda route: route.fulfill(content_type="text/html", body=html))
+    page.goto("/dialog-probe/")
+    page.wait_for_timeout(200)
+    found = "\n".join(page.problems.errors)
+    assert "CSP violation: script-src-elem blocked inline at http" in found
+    assert "CSP violation: style-src-attr blocked inline at http" in found
+    assert "dialog (alert): 1" in found
+    page.problems.errors.clear()

@@ -431,7 +431,11 @@ def test_old_permalinks_answer_301_to_the_review(client, imported):
     # The slug finds it when the date part differs (a permalink structure without the day).
     response = client.get("/2010/09/never-let-me-go/")
     assert response.status_code == 301 and response["Location"] == review.get_absolute_url()
+    # WordPress's paged comments: /comment-page-2/ after the permalink.
+    response = client.get("/2010/09/28/never-let-me-go/comment-page-2/")
+    assert response.status_code == 301 and response["Location"] == review.get_absolute_url()
     assert client.get("/2010/09/28/no-such-post/").status_code == 404
+    assert client.get("/2010/09/28/never-let-me-go/feed/").status_code == 404
 
 
 def test_post_query_answers_301_and_anything_else_is_the_home_page(client, imported):

@@ -190,6 +190,23 @@ def test_a_renamed_commenter_shows_under_the_new_name(page, readers):
         assert "Ida After" in html and "Ida Before" not in html
 
 
+def test_a_commenters_new_avatar_shows_in_the_cached_thread(page, readers):
+    from PIL import Image
+
+    from accounts import avatars
+
+    author = factories.VerifiedUserFactory(display_name="Ida Pictured")
+    factories.CommentFactory(review=page, author=author, guest_name="", guest_email="")
+    for client in readers:
+        assert 'class="avatar-mini tone-' in read(client, page)  # initials, no picture yet
+    avatars.set_avatar(author, Image.new("RGB", (200, 200), (30, 90, 200)))
+    for client in readers:
+        assert f'src="{author.avatar_small.url}"' in read(client, page)
+    avatars.clear_avatar(author)
+    for client in readers:
+        assert 'avatar-mini" src=' not in read(client, page) and "/avatars/" not in read(client, page)
+
+
 def test_changing_a_template_changes_the_version_of_every_cached_piece(tmp_path, monkeypatch):
     """Cached HTML lives in the "html" cache alias, whose version is this digest: a deploy that
     changes a template (or sets DJANGO_HTML_VERSION) never serves HTML the old one made."""

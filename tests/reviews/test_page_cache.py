@@ -6,7 +6,9 @@ fragments inside the page are keyed by the review's `updated_at` and keep the ol
 """
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
@@ -307,3 +309,47 @@ def test_keys_differ_by_validators_host_and_page_and_refuse_other_query_strings(
     assert len(keys) == 4 and None not in keys
     assert pagecache.cache_key(rf.get("/r/?page=2&x=1", HTTP_HOST="a.example"), "v1") is None
     assert pagecache.cache_key(rf.get("/r/?page=abc", HTTP_HOST="a.example"), "v1") is None
+
+
+def test_readers_missing_the_same_page_at_once_render_it_once_and_all_get_it(rf):
+    renders, started = [], threading.Barrier(8)
+
+    def render(extra):
+        renders.append(1)
+        time.sleep(0.3)  # long enough for every other reader to arrive while it renders
+        return HttpResponse(f"<p>the new page</p><p>{extra['csrf_token']}</p>")
+
+    key = pagecache.cache_key(rf.get("/busy/"), "v2")
+
+    def read(_):
+        started.wait()
+        return pagecache.serve(rf.get("/busy/"), key, render).content.decode()
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(read, range(8)))
+    assert len(renders) == 1
+    assert all(page.startswith("<p>the new page</p>") for page in pages)
+
+
+def test_readers_waiting_for_a_page_that_is_not_stored_render_it_themselves(rf):
+    renders, started = [], threading.Barrier(4)
+
+    def render(extra):
+        renders.append(1)
+        time.sleep(0.2)
+        response = HttpResponse("<p>not for the cache</p>")
+        response.set_cookie("flavour", "per-reader")  # a page that sets a cookie is never stored
+        return response
+
+    key = pagecache.cache_key(rf.get("/own/"), "v1")
+
+    def read(_):
+        started.wait()
+        began = time.monotonic()
+        pagecache.serve(rf.get("/own/"), key, render)
+        return time.monotonic() - began
+
+    with ThreadPoolExecutor(4) as pool:
+        waits = list(pool.map(read, range(4)))
+    assert len(renders) == 4
+    assert max(waits) < pagecache.BUILD_WAIT_SECONDS  # nobody waited out the whole timeout

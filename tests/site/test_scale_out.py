@@ -15,6 +15,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 
+from bench import common
 from bench.client import Browser
 from bench.server import Server
 from comments.models import Comment
@@ -55,6 +56,7 @@ def servers(transactional_db, settings):
     finally:
         for server in pair:
             server.stop()
+        common.cleanup()  # the servers' scratch folder
 
 
 def test_two_servers_share_sessions_flood_limits_rate_limits_and_the_thread(servers):
