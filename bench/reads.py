@@ -81,8 +81,9 @@ def query_counts(review, per_page):
     return counts
 
 
-def measure(browser, url, *, requests, before=None):
-    """`requests` rounds of trivial, floor, page; returns the three lists of seconds and the page."""
+def measure(browser, url, *, requests, before=None, after=None):
+    """`requests` rounds of trivial, floor, page; returns the three lists of seconds and the page.
+    `before` runs before each round (an approval), `after` after it, untimed."""
     trivial, floor, page = [], [], []
     body = None
     for _ in range(requests):
@@ -100,6 +101,8 @@ def measure(browser, url, *, requests, before=None):
         # which would otherwise land on the next round's trivial floor.
         browser.get("/__bench/trivial/")
         gc.enable()
+        if after:
+            after()
     return trivial, floor, page, body
 
 
@@ -123,8 +126,16 @@ def run(args, per_page, review, waiting):
     with server:
         url = review.get_absolute_url()
 
+        approved = []
+
         def approve_one():
-            moderation.approve(waiting.pop())
+            approved.append(waiting.pop())
+            moderation.approve(approved[-1])
+
+        def take_back():
+            # Every condition reads the same thread: the reply approved for a round is removed
+            # after it (untimed), so page 1 does not grow by a comment a round.
+            moderation.remove(approved.pop())
 
         for who in ("anonymous", "signed-in"):
             browser = Browser(server.port)
@@ -133,10 +144,12 @@ def run(args, per_page, review, waiting):
             page = _ok(browser.get(url))
             # The floor serves this page's bytes from memory.
             _set_floor(server.port, page.body)
-            for state, before in (("warm", None), ("after approval", approve_one)):
+            for state, before, after in (("warm", None, None), ("after approval", approve_one, take_back)):
                 runs = []
                 for _ in range(args.runs):
-                    trivial, floor, timed, body = measure(browser, url, requests=args.requests, before=before)
+                    trivial, floor, timed, body = measure(
+                        browser, url, requests=args.requests, before=before, after=after
+                    )
                     runs.append(
                         (statistics.median(trivial), statistics.median(floor), statistics.median(timed))
                     )
