@@ -128,11 +128,6 @@ def comment_context(comment, *, in_reply_to="", comments_open=False, pending=Fal
     }
 
 
-def render_comment(comment, **options):
-    """One comment (not cached): a visitor's pending comment, the reply page's parent."""
-    return render_to_string("comments/_comment.html", comment_context(comment, **options))
-
-
 def _fragment_key(comment, in_reply_to, comments_open):
     """A comment's cached HTML depends on its row and on what it shows from other rows: its
     author's names and avatar, and the name it replies to."""
