@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile_post.py            # 300 posts by a signed-in known commenter
     .venv/bin/python bench/profile_post.py 500 --top 40 --sort tottime
+    .venv/bin/python bench/profile_post.py --cpu --database-url postgres://…/marquee_bench --redis-url redis://…/11
 
 A throwaway SQLite file, `make serve` settings (DEBUG off), the whole middleware stack through
 Django's test client, each post a reply or a top-level comment on a review with 1,000 comments.
@@ -20,18 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common  # noqa: E402
 
-common.setup_django()
-os.environ["DJANGO_STATIC_MANIFEST"] = "0"
 
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from comments.forms import make_security_token  # noqa: E402
-
-
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -43,7 +34,23 @@ def main():
         action="store_true",
         help="no profile: the CPU time of a post and of the write floor, alternating (medians)",
     )
-    args = parser.parse_args()
+    parser.add_argument("--database-url", default=None, help="a scratch database, dropped and created")
+    parser.add_argument("--redis-url", default="", help="Redis for the cache (default: local memory)")
+    return parser.parse_args()
+
+
+def main(args):
+    if args.database_url:
+        common.fresh_postgres(args.database_url)
+    common.setup_django(args.database_url, args.redis_url)
+    os.environ["DJANGO_STATIC_MANIFEST"] = "0"
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from comments.forms import make_security_token
+
     review = common.build_review(1000)
     user = common.make_posters(1, home_review=common.build_review(1))[0]
     client = Client()
@@ -95,6 +102,6 @@ def main():
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_MODERATION_FLOOD_SECONDS", "0")
     try:
-        main()
+        main(parse_args())
     finally:
         common.cleanup()  # the scratch folder (SQLite file, static files)

@@ -290,13 +290,12 @@ def _check_duplicate(comment):
     today = _day_bucket(now)
     hours = settings.MARQUEE_MODERATION_DUPLICATE_HOURS
     keys = [fingerprint_key(comment, day) for day in range(today - (hours + 23) // 24, today + 1)]
-    existing = (
-        CommentFingerprint.objects.filter(key__in=keys, comment__created_at__gte=now - timedelta(hours=hours))
-        .select_related("comment")
-        .first()
-    )
-    if existing is not None:
-        raise Refused(_duplicate_message(), status=409, existing=existing.comment)
+    # Only the id: a duplicate is rare, and its row is read then.
+    existing = CommentFingerprint.objects.filter(
+        key__in=keys, comment__created_at__gte=now - timedelta(hours=hours)
+    ).values_list("comment_id", flat=True)[:1]
+    if existing:
+        raise Refused(_duplicate_message(), status=409, existing=Comment.objects.get(pk=existing[0]))
     comment._fingerprint_key = keys[-1]
 
 

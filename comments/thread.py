@@ -13,13 +13,13 @@ in the "html" cache alias at two levels:
 Comment numbers shift when a reply is approved above them, so a cached comment holds a slot for its
 number, filled in as the page is put together; everything else in it is keyed. Building a page
 costs two queries: the *layout* (the approved comments' paths, from which the top-level threads,
-numbering and removed ancestors are known; cached by thread version) and the page's rows. When an
-editor approves a comment on a busy page, one request builds it while the others wait (`_build_once`).
+numbering and removed ancestors are known; cached by thread version) and the page's rows, read
+without their bodies (a third reads the comments not cached yet in full). When an editor
+approves a comment on a busy page, one request builds it while the others wait (`_build_once`).
 """
 
 import hashlib
 import time
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -27,7 +27,9 @@ from itertools import accumulate
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
 
 from reviews.models import Review
 
@@ -58,10 +60,6 @@ class Layout:
     def num_pages(self, per_page):
         return max(1, -(-len(self.roots) // per_page))
 
-    def page_of(self, path, per_page):
-        index = bisect_right(self.roots, path[:PATH_STEP]) - 1
-        return max(0, index) // per_page + 1
-
 
 def build_layout(review):
     paths = sorted(
@@ -88,9 +86,25 @@ def get_layout(review):
     return html_cache().get_or_set(key, lambda: build_layout(review), settings.MARQUEE_COMMENTS_CACHE_SECONDS)
 
 
+# What a comment's cached HTML is keyed by, read for every comment of a page (comments/_comment.html
+# shows the author's names and avatar): tuples, without the bodies. Full rows only for misses.
+KEY_FIELDS = (
+    "pk",
+    "parent_id",
+    "depth",
+    "status",
+    "updated_at",
+    "guest_name",
+    "author_id",
+    "author__username",
+    "author__display_name",
+    "author__avatar_small",
+)
+
+
 def page_rows(review, layout, number, per_page):
     """The comments of one page's threads (approved, and removed ancestors of approved replies),
-    in thread order, with their authors: one query."""
+    in thread order, as `KEY_FIELDS` tuples: one query."""
     first = (number - 1) * per_page
     roots = layout.roots[first : first + per_page]
     if not roots:
@@ -103,7 +117,10 @@ def page_rows(review, layout, number, per_page):
     if tombstones:
         wanted |= Q(pk__in=tombstones)
     return list(
-        Comment.objects.filter(review_id=review.pk).filter(wanted).select_related("author").order_by("path")
+        Comment.objects.filter(review_id=review.pk)
+        .filter(wanted)
+        .order_by("path")
+        .values_list(*KEY_FIELDS, named=True)
     )
 
 
@@ -128,52 +145,59 @@ def comment_context(comment, *, in_reply_to="", comments_open=False, pending=Fal
     }
 
 
-def _fragment_key(comment, in_reply_to, comments_open):
+def _shown_name(row):
+    if row.author_id:
+        return row.author__display_name or row.author__username  # User.public_name
+    return row.guest_name
+
+
+def _fragment_key(row, in_reply_to, comments_open):
     """A comment's cached HTML depends on its row and on what it shows from other rows: its
     author's names and avatar, and the name it replies to."""
-    author = comment.author if comment.author_id else None
-    shown = [author.public_name, author.username, author.avatar_small.name] if author else []
+    shown = [_shown_name(row), row.author__username, row.author__avatar_small or ""] if row.author_id else []
     names = "\x1f".join([*shown, in_reply_to])
     digest = hashlib.blake2b(names.encode(), digest_size=8).hexdigest()
-    stamp = comment.updated_at.timestamp() if comment.updated_at else 0
-    return f"comment:{comment.pk}:{stamp}:{comment.status}:{int(comments_open)}:{digest}"
+    stamp = row.updated_at.timestamp() if row.updated_at else 0
+    return f"comment:{row.pk}:{stamp}:{row.status}:{int(comments_open)}:{digest}"
 
 
-def render_thread_comments(comments, *, comments_open, first_number=1):
-    """The HTML of a page's comments in order: cached ones from one `get_many`, the rest rendered
-    (each template once) and stored with one `set_many`."""
+def render_thread_comments(rows, *, comments_open, first_number=1):
+    """The HTML of a page's comments (`page_rows`) in order: cached ones from one `get_many`, the
+    rest read in full with one query, rendered (each template once) and stored with one
+    `set_many`."""
     store = html_cache()
     names = {}  # pk -> name, for "in reply to" (a removed comment has none)
-    wanted = []  # (comment, key, in_reply_to)
-    for comment in comments:
-        visible = comment.status == APPROVED
-        names[comment.pk] = comment.author_name if visible else ""
+    wanted = []  # (row, key, in_reply_to)
+    for row in rows:
+        visible = row.status == APPROVED
+        names[row.pk] = _shown_name(row) if visible else ""
         in_reply_to = ""
-        if visible and comment.parent_id and comment.depth > settings.MARQUEE_COMMENTS_MAX_DEPTH:
-            in_reply_to = names.get(comment.parent_id) or "a removed comment"
-        wanted.append((comment, _fragment_key(comment, in_reply_to, comments_open), in_reply_to))
+        if visible and row.parent_id and row.depth > settings.MARQUEE_COMMENTS_MAX_DEPTH:
+            in_reply_to = names.get(row.parent_id) or "a removed comment"
+        wanted.append((row, _fragment_key(row, in_reply_to, comments_open), in_reply_to))
     cached = store.get_many([key for _, key, _ in wanted])
-    missing = {}
-    comment_template = tombstone_template = None
-    for comment, key, in_reply_to in wanted:
-        if key in cached:
-            continue
-        if comment.status == APPROVED:
-            comment_template = comment_template or get_template("comments/_comment.html")
-            context = comment_context(
-                comment, in_reply_to=in_reply_to, comments_open=comments_open, number=NUMBER_SLOT
-            )
-            missing[key] = comment_template.render(context)
-        else:
-            tombstone_template = tombstone_template or get_template("comments/_tombstone.html")
-            missing[key] = tombstone_template.render({"comment": comment, "depth": shown_depth(comment)})
-    if missing:
+    misses = [(row, key, in_reply_to) for row, key, in_reply_to in wanted if key not in cached]
+    if misses:
+        comments = Comment.objects.select_related("author").in_bulk([row.pk for row, _, _ in misses])
+        missing = {}
+        comment_template = tombstone_template = None
+        for row, key, in_reply_to in misses:
+            comment = comments[row.pk]
+            if row.status == APPROVED:
+                comment_template = comment_template or get_template("comments/_comment.html")
+                context = comment_context(
+                    comment, in_reply_to=in_reply_to, comments_open=comments_open, number=NUMBER_SLOT
+                )
+                missing[key] = comment_template.render(context)
+            else:
+                tombstone_template = tombstone_template or get_template("comments/_tombstone.html")
+                missing[key] = tombstone_template.render({"comment": comment, "depth": shown_depth(comment)})
         store.set_many(missing, settings.MARQUEE_COMMENTS_CACHE_SECONDS)
         cached.update(missing)
     parts, number = [], first_number
-    for comment, key, _ in wanted:
+    for row, key, _ in wanted:
         html = cached[key]
-        if comment.status == APPROVED:
+        if row.status == APPROVED:
             html = html.replace(NUMBER_SLOT, str(number), 1)
             number += 1
         parts.append(html)
@@ -183,13 +207,15 @@ def render_thread_comments(comments, *, comments_open, first_number=1):
 def render_page(review, layout, number, per_page, comments_open):
     """One page of the thread, with its pagination: `comments/_thread_page.html`."""
     first = (number - 1) * per_page
-    comments = page_rows(review, layout, number, per_page)
+    rows = page_rows(review, layout, number, per_page)
     first_number = (layout.offsets[first] if first < len(layout.offsets) else 0) + 1
     return render_to_string(
         "comments/_thread_page.html",
         {
-            "comments": render_thread_comments(
-                comments, comments_open=comments_open, first_number=first_number
+            # Already HTML, each comment from _comment.html: joined here rather than looped over
+            # in the template (a page has hundreds).
+            "comments_html": mark_safe(  # noqa: S308 - rendered by our templates
+                "".join(render_thread_comments(rows, comments_open=comments_open, first_number=first_number))
             ),
             "number": number,
             "num_pages": layout.num_pages(per_page),
@@ -257,13 +283,26 @@ def count_title(review):
     return f"{count} thought{'' if count == 1 else 's'}"
 
 
+def page_of(comment, per_page):
+    """The page of the thread that holds `comment`: its top-level thread's place among those
+    with approved comments. One count over the thread index, not the whole layout: after a post
+    the thread's version is new, so the cached layout would be built again for one number."""
+    root = comment.path[:PATH_STEP]
+    before = (
+        Comment.objects.filter(review_id=comment.review_id, status=APPROVED, path__lt=root)
+        .annotate(root=Substr("path", 1, PATH_STEP))
+        .values("root")
+        .distinct()
+        .count()
+    )
+    return before // per_page + 1
+
+
 def comment_url(comment):
     """The review page, on the page of the thread that holds `comment`, at its anchor."""
-    review = comment.review
-    layout = get_layout(review)
-    number = layout.page_of(comment.path, settings.MARQUEE_COMMENTS_PER_PAGE)
+    number = page_of(comment, settings.MARQUEE_COMMENTS_PER_PAGE)
     query = f"?page={number}" if number > 1 else ""
-    return f"{review.get_absolute_url()}{query}#comment-{comment.pk}"
+    return f"{comment.review.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
 # --- The visitor's part: never cached ----------------------------------------------------

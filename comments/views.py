@@ -51,8 +51,8 @@ def _form_page(
     )
 
 
-def _published_review(review_id):
-    return get_object_or_404(Review.objects.published().select_related("film", "critic"), pk=review_id)
+def _published_review(review_id, *related):
+    return get_object_or_404(Review.objects.published().select_related(*related), pk=review_id)
 
 
 def _visitor_state(request, review):
@@ -67,7 +67,8 @@ def _visitor_state(request, review):
 def post_comment(request, review_id):
     """Validate (tamper checks, honeypot, parent) -> build -> screen -> post. Nothing is stored
     unless `moderation.post()` runs; its transaction holds only the writes."""
-    review = _published_review(review_id)
+    # The critic decides the badge; the film is read only if the form comes back.
+    review = _published_review(review_id, "critic")
     state = _visitor_state(request, review)
     if state != "open":
         # No form to post with, but the text they wrote comes back to them to keep.
@@ -106,7 +107,6 @@ def post_comment(request, review_id):
         )
     _remember_guest(request, form)
     if comment.is_visible:
-        review.refresh_from_db(fields=["thread_version", "approved_comment_count"])
         messages.success(request, "Thanks: your comment is up.")
         return redirect(thread.comment_url(comment))
     thread.remember_pending(request, comment)
@@ -159,7 +159,7 @@ def reply(request, pk):
 def form_token(request, review_id):
     """A fresh anti-tamper token, for a form on a page the browser kept from long ago (the review
     page answers 304 while nothing changed). comments.js asks for one when a stale form is used."""
-    review = _published_review(review_id)
+    review = _published_review(review_id, "film", "critic")
     return JsonResponse({"security": make_security_token(review.pk)})
 
 

@@ -139,11 +139,16 @@ class ReviewDetailView(DetailView):
         etag = quote_etag(etag)
         response = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
         if response is None:
-            # Everything else the bytes depend on is in the key ({% now "Y" %} is in the footer).
-            key = pagecache.cache_key(request, etag, timezone.localdate().year)
-            response = pagecache.serve(request, key, self.render_page) if key else self.render_page({})
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified)
+            # Everything else the bytes depend on is in the key ({% now "Y" %} is in the footer);
+            # the validators say which version of the page is current.
+            key = pagecache.cache_key(request, timezone.localdate().year)
+            headers = (("ETag", etag), ("Last-Modified", http_date(last_modified)))
+            if key:
+                response = pagecache.serve(request, key, self.render_page, version=etag, headers=headers)
+            else:
+                response = self.render_page({})
+                for name, value in headers:
+                    response[name] = value
             response["Cache-Control"] = "no-cache"  # a new response: nothing to patch
         patch_vary_headers(response, ["Cookie"])
         return response

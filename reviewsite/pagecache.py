@@ -23,6 +23,7 @@ import hashlib
 import re
 import secrets
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -93,35 +94,59 @@ def cache_key(request, *validators):
     return f"page:{digest[:40]}"
 
 
-def serve(request, key, render):
+class Page(NamedTuple):
+    """A stored page: its pieces and slots, and which state of the page it shows."""
+
+    version: str  # the caller's validators when it was rendered
+    built_at: float  # time.time(): shared by every process
+    headers: tuple  # (name, value) pairs sent with it: the validators of this version
+    content_type: str
+    pieces: tuple
+    gaps: tuple
+    slots: tuple
+
+
+def serve(request, key, render, *, version="", headers=()):
     """The page under `key` with fresh per-request values; `render(extra_context)` on a miss
     returns the rendered response, stored only if it is a plain 200 that set no cookie and took
-    no per-request value outside the registered slots."""
+    no per-request value outside the registered slots.
+
+    `version` names the current state of the page (the review page's ETag); `headers` go out
+    with the page rendered at that version. A stored page of an older version is still served
+    for `MARQUEE_PAGE_CACHE_STALE_SECONDS` after it was rendered (a busy thread changes several
+    times a second; its page is rendered at most once in that time), and, while another request
+    renders the current one, for up to BUILD_WAIT_SECONDS more. With 0, never.
+    """
     store = caches["html"]
+    stale_seconds = settings.MARQUEE_PAGE_CACHE_STALE_SECONDS
     stored = store.get(key)
-    if stored is not None:
+    if stored is not None and (stored.version == version or _age(stored) < stale_seconds):
         return _response(request, stored)
-    # One request renders a missing page while the others wait for it: right after a comment is
-    # approved, every reader of a busy page misses at once, and under a steady stream of posts
-    # that happens several times a second (bench/writes.py, the mixed load).
+    # One request renders it while the others wait for it, or take the stale copy.
     lock = f"{key}:building"
     if store.add(lock, 1, timeout=int(BUILD_WAIT_SECONDS) + 2):
         try:
-            return _render_and_store(request, key, render, store)
+            return _render_and_store(request, key, render, store, version, headers)
         finally:
             store.delete(lock)
+    if stored is not None and stale_seconds and _age(stored) < stale_seconds + BUILD_WAIT_SECONDS:
+        return _response(request, stored)
     deadline = time.monotonic() + BUILD_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.01)
-        stored = store.get(key)
-        if stored is not None:
-            return _response(request, stored)
+        fresh = store.get(key)
+        if fresh is not None and (stored is None or fresh.built_at != stored.built_at):
+            return _response(request, fresh)
         if store.get(lock) is None:
             break  # the builder finished without storing it (not cacheable) or is gone
-    return _render_and_store(request, key, render, store)
+    return _render_and_store(request, key, render, store, version, headers)
 
 
-def _render_and_store(request, key, render, store):
+def _age(page):
+    return time.time() - page.built_at
+
+
+def _render_and_store(request, key, render, store, version, headers):
     fill = _Fill()
     csrf_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
@@ -132,25 +157,30 @@ def _render_and_store(request, key, render, store):
         delattr(request, _FILLING)
         leaked_csrf = request.META["CSRF_COOKIE_NEEDS_UPDATE"]
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = bool(csrf_used or leaked_csrf)
+    for name, value in headers:
+        response[name] = value
     if response.streaming:
         return response
     pieces, gaps = fill.split(response.content.decode(response.charset))
-    page = (response["Content-Type"], pieces, gaps, tuple(fill.slots))
     if response.status_code == 200 and not leaked_csrf and not response.cookies:
+        page = Page(
+            version, time.time(), tuple(headers), response["Content-Type"], pieces, gaps, tuple(fill.slots)
+        )
         store.set(key, page, settings.MARQUEE_PAGE_CACHE_SECONDS)
     response.content = b"".join(_chunks(request, pieces, gaps, fill.slots))
     return response
 
 
-def _response(request, stored):
-    content_type, pieces, gaps, slots = stored
-    response = HttpResponse(content_type=content_type)
+def _response(request, page):
+    response = HttpResponse(content_type=page.content_type)
     # Written piece by piece, not joined: the server sends the pieces as they are, and the
     # page is not copied once more (with Content-Length set, nothing joins them).
-    chunks = _chunks(request, pieces, gaps, slots)
+    chunks = _chunks(request, page.pieces, page.gaps, page.slots)
     for chunk in chunks:
         response.write(chunk)
     response["Content-Length"] = sum(map(len, chunks))
+    for name, value in page.headers:
+        response[name] = value
     return response
 
 

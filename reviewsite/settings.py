@@ -140,7 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     _cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "reviewsite.cache.RedisCache",  # Django's, with one client per pool
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "marquee"),
     }
@@ -358,6 +358,9 @@ MARQUEE_COMMENTS_FORM_MAX_SECONDS = 2 * 60 * 60  # a form older than this is hel
 MARQUEE_COMMENTS_CACHE_SECONDS = env_int("DJANGO_COMMENTS_CACHE_SECONDS", 24 * 60 * 60)  # thread fragments
 # Whole pages for anonymous readers (reviewsite/pagecache.py); keyed by the page's validators.
 MARQUEE_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60 * 60)
+# How far behind the latest change an anonymous reader's page may be: a thread that changes
+# several times a second is rendered at most once in this time, not once per change (0: never).
+MARQUEE_PAGE_CACHE_STALE_SECONDS = env_int("DJANGO_PAGE_CACHE_STALE_MS", 500) / 1000
 # Rendered HTML (comment fragments, thread pages, review fragments, whole pages) lives in its own
 # cache alias, versioned by `html_version()`: a deploy that changes a template never serves the old
 # HTML, and nothing else needs bumping. Counters and sessions stay in "default".

@@ -334,7 +334,8 @@ def test_review_page_queries_are_constant(django_assert_max_num_queries, review,
         cache.clear()
         counts[target.pk] = cold = count_queries(client, url)
         if not signed_in:
-            assert cold <= 6
+            # Review, credits, genres, books, layout, the page's keys, its comments in full.
+            assert cold <= 7
         with django_assert_max_num_queries(6):
             client.get(url)
         assert count_queries(client, url) <= cold
@@ -345,15 +346,29 @@ def test_review_page_queries_are_constant(django_assert_max_num_queries, review,
         client.get(later_page)
 
 
-def test_thread_adds_at_most_two_queries_cold_and_none_warm(review, add_comment):
+def test_thread_adds_at_most_three_queries_cold_and_none_warm(review, add_comment):
     build_thread(review, 30)
     review = type(review).objects.select_related("film").get(pk=review.pk)
     with CaptureQueriesContext(connection) as cold:
         render_thread(review)
     with CaptureQueriesContext(connection) as warm:
         render_thread(review)
-    assert len(cold.captured_queries) <= 2
+    # The layout, the page's keys, then the comments not cached yet in full.
+    assert len(cold.captured_queries) <= 3
     assert len(warm.captured_queries) == 0
+
+
+def test_after_an_approval_only_the_new_comment_is_read_in_full(review, add_comment):
+    build_thread(review, 30)
+    render_thread(review)
+    held = add_comment(review, status="pending", body="Just approved")
+    moderation.approve(held, by=None)
+    review.refresh_from_db()
+    with CaptureQueriesContext(connection) as after:
+        html = render_thread(review)
+    assert "Just approved" in html and html.count('<article id="comment-') == 31
+    bodies = [query["sql"] for query in after.captured_queries if '"body_html"' in query["sql"]]
+    assert len(bodies) == 1 and f"({held.pk})" in bodies[0].replace(" ", "")
 
 
 def test_a_newly_approved_comment_shows_on_the_next_request(client, review, add_comment):

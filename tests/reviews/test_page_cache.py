@@ -168,8 +168,8 @@ def test_after_a_thread_change_the_page_is_built_from_cached_fragments_and_the_n
     pending = factories.CommentFactory(review=review, status="pending", body="Approved since.")
     moderation.approve(pending)
     # The film box, critic box and the other comments come from their fragments: the review,
-    # then the thread's layout and the page's rows.
-    with django_assert_max_num_queries(3):
+    # then the thread's layout, the page's keys and the new comment in full.
+    with django_assert_max_num_queries(4):
         page = client.get(review.get_absolute_url()).content.decode()
     other = Client()
     other.cookies["messages"] = "not-a-cached-page"
@@ -353,3 +353,72 @@ def test_readers_waiting_for_a_page_that_is_not_stored_render_it_themselves(rf):
         waits = list(pool.map(read, range(4)))
     assert len(renders) == 4
     assert max(waits) < pagecache.BUILD_WAIT_SECONDS  # nobody waited out the whole timeout
+
+
+# --- A busy thread: pages a little behind its latest change -------------------------------------
+
+
+def later(seconds):
+    """pagecache's clock, `seconds` on."""
+    now = time.time()
+    return mock.patch.object(pagecache.time, "time", lambda: now + seconds)
+
+
+def test_within_the_stale_window_readers_get_the_page_as_it_was_with_its_own_validators(
+    client, review, settings
+):
+    settings.MARQUEE_PAGE_CACHE_STALE_SECONDS = 0.5
+    before = client.get(review.get_absolute_url())
+    pending = factories.CommentFactory(review=review, status="pending", body="Approved a moment ago.")
+    moderation.approve(pending)
+    soon = client.get(review.get_absolute_url())
+    assert b"Approved a moment ago." not in soon.content
+    assert soon["ETag"] == before["ETag"] and soon["Last-Modified"] == before["Last-Modified"]
+    with later(0.6):
+        after = client.get(review.get_absolute_url())
+        assert b"Approved a moment ago." in after.content and b"4 thoughts on" in after.content
+        assert after["ETag"] != before["ETag"]
+        # A browser holding the old page's ETag gets the new page, not a 304.
+        assert client.get(review.get_absolute_url(), HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+def test_with_no_stale_window_a_change_shows_on_the_next_request(client, review, settings):
+    settings.MARQUEE_PAGE_CACHE_STALE_SECONDS = 0
+    client.get(review.get_absolute_url())
+    moderation.approve(factories.CommentFactory(review=review, status="pending", body="No window."))
+    assert b"No window." in client.get(review.get_absolute_url()).content
+
+
+def test_while_the_new_page_renders_other_readers_get_the_stale_one_at_once(rf, settings):
+    settings.MARQUEE_PAGE_CACHE_STALE_SECONDS = 0.5
+    key = pagecache.cache_key(rf.get("/busy/"), 2026)
+    pagecache.serve(rf.get("/busy/"), key, lambda extra: HttpResponse("<p>version 1</p>"), version="v1")
+    rendering, done = threading.Event(), threading.Event()
+
+    def slow_render(extra):
+        rendering.set()
+        done.wait(5)
+        return HttpResponse("<p>version 2</p>")
+
+    with later(0.6), ThreadPoolExecutor(1) as pool:
+        builder = pool.submit(pagecache.serve, rf.get("/busy/"), key, slow_render, version="v2")
+        assert rendering.wait(5)
+        began = time.monotonic()
+        other = pagecache.serve(rf.get("/busy/"), key, slow_render, version="v2").content
+        waited = time.monotonic() - began
+        done.set()
+        assert builder.result().content == b"<p>version 2</p>"
+    assert other == b"<p>version 1</p>" and waited < 0.1
+    assert pagecache.serve(rf.get("/busy/"), key, slow_render, version="v2").content == b"<p>version 2</p>"
+
+
+def test_a_stale_page_is_not_served_long_after_its_window(rf, settings):
+    settings.MARQUEE_PAGE_CACHE_STALE_SECONDS = 0.5
+    key = pagecache.cache_key(rf.get("/old/"), 2026)
+    pagecache.serve(rf.get("/old/"), key, lambda extra: HttpResponse("<p>old</p>"), version="v1")
+    lock = f"{key}:building"
+    pagecache.caches["html"].add(lock, 1)  # a builder that died holding the lock
+    gone = later(0.5 + pagecache.BUILD_WAIT_SECONDS + 1)
+    with gone, mock.patch.object(pagecache, "BUILD_WAIT_SECONDS", 0.05):
+        page = pagecache.serve(rf.get("/old/"), key, lambda extra: HttpResponse("<p>new</p>"), version="v2")
+    assert page.content == b"<p>new</p>"
