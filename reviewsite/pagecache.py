@@ -11,12 +11,18 @@ request whose page is being rendered for the cache gets a placeholder, which rec
 value goes. The CSRF token is registered here; apps register their own (the comments app its
 form's `security` token, in `CommentsConfig.ready()`).
 
-The key is the caller's validators (for the review page, its ETag) plus everything else the bytes
-depend on: scheme, host and path with query string. Only query strings made of a small page
+The key is what the bytes depend on besides the page's version: scheme, host and path with query
+string, and whatever else the caller adds. Only query strings made of a small page
 number are cached, so arbitrary query strings cannot fill the cache. Pieces are bytes in a tuple:
 any cache backend (local memory, Redis across processes) stores them as they are. They live in
 the "html" cache alias, versioned by the templates' digest (settings), like every rendered
-fragment the page is made of.
+fragment the page is made of; with Redis, each process also keeps the pages it served in the
+"pages" alias (its own memory), so a busy page is not fetched from Redis by every reader.
+
+A stored page says which version of the page it shows (the caller's validators). A busy thread
+changes several times a second: an older version is served for a short while
+(`MARQUEE_PAGE_CACHE_STALE_SECONDS`), so the page is rendered at most once in that time, and
+readers who arrive while it is rendered get the previous one instead of waiting.
 """
 
 import hashlib
@@ -85,11 +91,11 @@ def fill_context(request):
     return {"csrf_token": fresh_value(request, CSRF)} if getattr(request, _FILLING, None) else {}
 
 
-def cache_key(request, *validators):
-    """Validators plus what else the bytes depend on; None when this request is not to be cached."""
+def cache_key(request, *extra):
+    """Where the page is stored: the URL and `extra`; None when this request is not to be cached."""
     if not _PAGE_QUERY.fullmatch(request.META.get("QUERY_STRING", "")):
         return None
-    parts = (request.scheme, request.get_host(), request.get_full_path(), *validators)
+    parts = (request.scheme, request.get_host(), request.get_full_path(), *extra)
     digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
     return f"page:{digest[:40]}"
 
@@ -119,8 +125,18 @@ def serve(request, key, render, *, version="", headers=()):
     """
     store = caches["html"]
     stale_seconds = settings.MARQUEE_PAGE_CACHE_STALE_SECONDS
+
+    def usable(page):
+        return page is not None and (page.version == version or _age(page) < stale_seconds)
+
+    local = _local_pages()
+    stored = local.get(key) if local is not None else None
+    if usable(stored):
+        return _response(request, stored)
     stored = store.get(key)
-    if stored is not None and (stored.version == version or _age(stored) < stale_seconds):
+    if usable(stored):
+        if local is not None:
+            local.set(key, stored, settings.MARQUEE_PAGE_CACHE_SECONDS)
         return _response(request, stored)
     # One request renders it while the others wait for it, or take the stale copy.
     lock = f"{key}:building"
@@ -140,6 +156,11 @@ def serve(request, key, render, *, version="", headers=()):
         if store.get(lock) is None:
             break  # the builder finished without storing it (not cacheable) or is gone
     return _render_and_store(request, key, render, store, version, headers)
+
+
+def _local_pages():
+    """With a shared cache (Redis), this process's own copies of the pages (the "pages" alias)."""
+    return caches["pages"] if "pages" in settings.CACHES else None
 
 
 def _age(page):
@@ -167,6 +188,8 @@ def _render_and_store(request, key, render, store, version, headers):
             version, time.time(), tuple(headers), response["Content-Type"], pieces, gaps, tuple(fill.slots)
         )
         store.set(key, page, settings.MARQUEE_PAGE_CACHE_SECONDS)
+        if (local := _local_pages()) is not None:
+            local.set(key, page, settings.MARQUEE_PAGE_CACHE_SECONDS)
     response.content = b"".join(_chunks(request, pieces, gaps, fill.slots))
     return response
 

@@ -298,7 +298,7 @@ def test_a_page_that_took_a_token_outside_the_slots_is_not_stored(rf):
     assert len(calls) == 2
 
 
-def test_keys_differ_by_validators_host_and_page_and_refuse_other_query_strings(rf, settings):
+def test_keys_differ_by_extra_parts_host_and_page_and_refuse_other_query_strings(rf, settings):
     settings.ALLOWED_HOSTS = ["a.example", "b.example"]
     keys = {
         pagecache.cache_key(rf.get("/r/", HTTP_HOST="a.example"), "v1"),
@@ -422,3 +422,21 @@ def test_a_stale_page_is_not_served_long_after_its_window(rf, settings):
     with gone, mock.patch.object(pagecache, "BUILD_WAIT_SECONDS", 0.05):
         page = pagecache.serve(rf.get("/old/"), key, lambda extra: HttpResponse("<p>new</p>"), version="v2")
     assert page.content == b"<p>new</p>"
+
+
+def test_with_a_shared_cache_each_process_keeps_its_own_copy_of_the_current_page(rf, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+    }
+    key = pagecache.cache_key(rf.get("/shared/"), 2026)
+    shared = pagecache.caches["html"]
+    pagecache.serve(rf.get("/shared/"), key, lambda extra: HttpResponse("<p>v1</p>"), version="v1")
+    with mock.patch.object(shared, "get", wraps=shared.get) as shared_get:
+        again = pagecache.serve(rf.get("/shared/"), key, lambda extra: HttpResponse("no"), version="v1")
+        assert again.content == b"<p>v1</p>" and shared_get.call_count == 0
+        # A new version: this process's copy is not enough; another process may have built it.
+        shared.set(key, shared.get(key)._replace(version="v2", pieces=(b"<p>v2</p>",)))
+        newer = pagecache.serve(rf.get("/shared/"), key, lambda extra: HttpResponse("no"), version="v2")
+        assert newer.content == b"<p>v2</p>"
+    pagecache.caches["pages"].clear()
