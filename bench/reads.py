@@ -16,6 +16,7 @@ from memory). Medians per run; the spread is the range over runs. See bench/READ
 
 import argparse
 import gc
+import os
 import random
 import statistics
 import sys
@@ -179,6 +180,10 @@ def main():
     )
     parser.add_argument("--redis-url", default="", help="Redis for the cache (default: local memory)")
     args = parser.parse_args()
+    # "After approval" measures the page put together again, so here (server and query counts)
+    # every change shows on the next request; production serves anonymous readers the previous
+    # page for up to DJANGO_PAGE_CACHE_STALE_MS (500) instead.
+    os.environ["DJANGO_PAGE_CACHE_STALE_MS"] = "0"
     common.setup_django(args.database_url, args.redis_url)
     from django.db import connection
 
