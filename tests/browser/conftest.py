@@ -27,6 +27,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture
+def fast_forms(settings):
+    """People in these tests type faster than the anti-tamper minimum; flood limits are for
+    humans too."""
+    settings.MARQUEE_COMMENTS_FORM_MIN_SECONDS = 0
+    settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

@@ -18,15 +18,9 @@ from tests import factories
 from tests.browser.conftest import axe_violations
 from tests.conftest import restore_data_migrations
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_forms")]
 
 THREAD_SIZE = 60
-
-
-@pytest.fixture(autouse=True)
-def _fast_forms(settings):
-    settings.MARQUEE_COMMENTS_FORM_MIN_SECONDS = 0
-    settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
 
 
 @pytest.fixture

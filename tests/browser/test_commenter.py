@@ -13,14 +13,7 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fast_forms(settings):
-    # People in these tests type faster than the anti-tamper minimum; flood limits are for humans too.
-    settings.MARQUEE_COMMENTS_FORM_MIN_SECONDS = 0
-    settings.MARQUEE_MODERATION_FLOOD_SECONDS = 0
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_forms")]
 
 
 @pytest.fixture
